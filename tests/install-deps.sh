@@ -1,0 +1,24 @@
+#!/bin/sh
+# Install everything keyring-pkcs11 needs to build, demo and test on Debian 12.
+# Idempotent; skips apt when every package is already present. Needs root (or sudo).
+set -eu
+
+PACKAGES="
+autoconf automake libtool pkg-config make gcc
+libp11-kit-dev libkeyutils-dev libcmocka-dev
+p11-kit p11-kit-modules keyutils opensc openssl
+qemu-system-x86 busybox-static cpio kmod xz-utils ca-certificates
+"
+
+missing=""
+for p in $PACKAGES; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+echo "install-deps: installing:$missing"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
