@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+#include <string.h>
+
+#include "common/compiler.h"
+#include "crypto/afalg.h"
+#include "crypto/mechanism.h"
+
+#define UNKEYED CK_UNAVAILABLE_INFORMATION
+#define AES_CIPHER CKK_AES, 16, 32, CKF_ENCRYPT | CKF_DECRYPT
+
+/* PKCS#11 v2.40 Current Mechanisms, sections 2.8 (AES) and 2.16 (SHA). */
+static const struct mechanism mechanisms[] = {
+	{ CKM_AES_ECB, "skcipher", "ecb(aes)", MODE_ECB, AES_CIPHER, 16, 0, 0 },
+	{ CKM_AES_CBC, "skcipher", "cbc(aes)", MODE_CBC, AES_CIPHER, 16, 16, 0 },
+	{ CKM_AES_CBC_PAD, "skcipher", "cbc(aes)", MODE_CBC_PAD, AES_CIPHER, 16, 16, 0 },
+	{ CKM_AES_CTR, "skcipher", "ctr(aes)", MODE_CTR, AES_CIPHER, 16, 16, 0 },
+	{ CKM_SHA_1, "hash", "sha1", MODE_DIGEST, UNKEYED, 0, 0, CKF_DIGEST, 0, 0, 20 },
+	{ CKM_SHA224, "hash", "sha224", MODE_DIGEST, UNKEYED, 0, 0, CKF_DIGEST, 0, 0, 28 },
+	{ CKM_SHA256, "hash", "sha256", MODE_DIGEST, UNKEYED, 0, 0, CKF_DIGEST, 0, 0, 32 },
+	{ CKM_SHA384, "hash", "sha384", MODE_DIGEST, UNKEYED, 0, 0, CKF_DIGEST, 0, 0, 48 },
+	{ CKM_SHA512, "hash", "sha512", MODE_DIGEST, UNKEYED, 0, 0, CKF_DIGEST, 0, 0, 64 },
+};
+
+static bool available[ARRAY_SIZE(mechanisms)];
+
+void
+mechanism_probe(void)
+{
+	bool by_serial = afalg_probe_key_serial() == 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(mechanisms); i++) {
+		const struct mechanism *m = &mechanisms[i];
+
+		/* A keyed mechanism is useless where keys cannot be set by serial. */
+		available[i] = (m->key_type == UNKEYED || by_serial) &&
+			       afalg_probe(m->alg_type, m->alg_name) == 0;
+	}
+}
+
+void
+mechanism_forget(void)
+{
+	memset(available, 0, sizeof(available));
+}
+
+const struct mechanism *
+mechanism_find(CK_MECHANISM_TYPE type)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(mechanisms); i++)
+		if (mechanisms[i].type == type && available[i])
+			return &mechanisms[i];
+	return NULL;
+}
+
+const struct mechanism *
+mechanism_available_at(size_t n)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(mechanisms); i++)
+		if (available[i] && n-- == 0)
+			return &mechanisms[i];
+	return NULL;
+}
+
+CK_RV
+mechanism_check_param(const struct mechanism *m, const CK_MECHANISM *mech, unsigned char iv[16],
+		      CK_ULONG *counter_bits)
+{
+	const CK_AES_CTR_PARAMS *ctr;
+
+	*counter_bits = 128;
+	memset(iv, 0, 16);
+	switch (m->mode) {
+	case MODE_DIGEST:
+	case MODE_ECB:
+		/* No parameter; tolerate a NULL pointer with any zero length. */
+		if (mech->ulParameterLen != 0)
+			return CKR_MECHANISM_PARAM_INVALID;
+		return CKR_OK;
+	case MODE_CBC:
+	case MODE_CBC_PAD:
+		if (mech->pParameter == NULL || mech->ulParameterLen != m->iv_len)
+			return CKR_MECHANISM_PARAM_INVALID;
+		memcpy(iv, mech->pParameter, m->iv_len);
+		return CKR_OK;
+	case MODE_CTR:
+		if (mech->pParameter == NULL || mech->ulParameterLen != sizeof(CK_AES_CTR_PARAMS))
+			return CKR_MECHANISM_PARAM_INVALID;
+		ctr = mech->pParameter;
+		if (ctr->ulCounterBits == 0 || ctr->ulCounterBits > 128)
+			return CKR_MECHANISM_PARAM_INVALID;
+		memcpy(iv, ctr->cb, 16);
+		*counter_bits = ctr->ulCounterBits;
+		return CKR_OK;
+	}
+	return CKR_MECHANISM_PARAM_INVALID;
+}

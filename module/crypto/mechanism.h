@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The one table of mechanisms: CKM_* -> AF_ALG algorithm, key sizes, flags.
+ * Availability is probed once at C_Initialize; only mechanisms the running
+ * kernel can do are listed or accepted.
+ */
+#ifndef KP11_MECHANISM_H
+#define KP11_MECHANISM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/pkcs11.h"
+
+enum mech_mode {
+	MODE_DIGEST,
+	MODE_ECB,
+	MODE_CBC,
+	MODE_CBC_PAD,
+	MODE_CTR,
+};
+
+struct mechanism {
+	CK_MECHANISM_TYPE type;
+	const char *alg_type;	/* AF_ALG type: "skcipher", "hash" */
+	const char *alg_name;	/* AF_ALG name: "cbc(aes)", "sha256" */
+	enum mech_mode mode;
+	CK_KEY_TYPE key_type;	/* CK_UNAVAILABLE_INFORMATION: unkeyed */
+	CK_ULONG min_key, max_key;	/* bytes */
+	CK_FLAGS flags;		/* CKF_ENCRYPT, CKF_DIGEST, ... */
+	size_t block;		/* cipher block size */
+	size_t iv_len;		/* bytes of IV the kernel takes */
+	size_t out_len;		/* digest size */
+};
+
+/* Probe every row against the running kernel. Never fails: no AF_ALG means
+ * an empty list. */
+void mechanism_probe(void);
+void mechanism_forget(void);
+
+/* The available mechanism @type, or NULL. */
+const struct mechanism *mechanism_find(CK_MECHANISM_TYPE type);
+
+/* Available mechanisms in table order: index 0..n-1, NULL past the end. */
+const struct mechanism *mechanism_available_at(size_t i);
+
+/*
+ * mechanism_check_param() - validate the CK_MECHANISM parameter for @m
+ * Writes the kernel IV (if any) to @iv. For CKM_AES_CTR also writes the
+ * counter width to *counter_bits (128 for other modes).
+ * Return: CKR_OK or CKR_MECHANISM_PARAM_INVALID.
+ */
+CK_RV mechanism_check_param(const struct mechanism *m, const CK_MECHANISM *mech, unsigned char iv[16],
+			    CK_ULONG *counter_bits);
+
+#endif

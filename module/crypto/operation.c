@@ -1,0 +1,430 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <string.h>
+
+#include "common/ckr.h"
+#include "crypto/afalg.h"
+#include "crypto/operation.h"
+#include "crypto/padding.h"
+
+#define AES_BLOCK 16
+
+void
+operation_init(struct operation *op)
+{
+	memset(op, 0, sizeof(*op));
+	op->kind = OP_NONE;
+	op->fd = -1;
+}
+
+void
+operation_end(struct operation *op)
+{
+	afalg_close(op->fd);
+	/* The held bytes are caller data (plaintext, perhaps): wipe them. */
+	explicit_bzero(op, sizeof(*op));
+	operation_init(op);
+}
+
+static CK_FLAGS
+kind_flag(enum op_kind kind)
+{
+	switch (kind) {
+	case OP_ENCRYPT:
+		return CKF_ENCRYPT;
+	case OP_DECRYPT:
+		return CKF_DECRYPT;
+	case OP_DIGEST:
+		return CKF_DIGEST;
+	case OP_NONE:
+		break;
+	}
+	return 0;
+}
+
+/*
+ * CTR blocks available before the low @bits of the counter wrap. The kernel's
+ * ctr() carries into the whole 128-bit block where PKCS#11 wraps within the
+ * counter bits, so the two agree exactly as long as no wrap happens.
+ * (2^128 when the whole block is a zero counter: saturated to all ones.)
+ */
+static unsigned __int128
+ctr_room(const uint8_t iv[AES_BLOCK], CK_ULONG bits)
+{
+	unsigned __int128 c = 0, max, room;
+
+	for (int i = 0; i < AES_BLOCK; i++)
+		c = (c << 8) | iv[i];
+	max = bits == 128 ? ~(unsigned __int128)0 : (((unsigned __int128)1 << bits) - 1);
+	room = max - (c & max);
+	return room == ~(unsigned __int128)0 ? room : room + 1;
+}
+
+CK_RV
+operation_begin(struct operation *op, enum op_kind kind, const struct mechanism *m,
+		const CK_MECHANISM *mech, int32_t serial)
+{
+	CK_ULONG counter_bits;
+	CK_RV rv;
+	int fd;
+
+	if (op->kind != OP_NONE)
+		return CKR_OPERATION_ACTIVE;
+	if (!(m->flags & kind_flag(kind)))
+		return CKR_MECHANISM_INVALID;
+	operation_init(op);
+	rv = mechanism_check_param(m, mech, op->iv, &counter_bits);
+	if (rv != CKR_OK)
+		return rv;
+	fd = afalg_open(m->alg_type, m->alg_name, serial);
+	if (fd < 0)
+		return serial != 0 ? ckr_from_key_use_errno(-fd) : ckr_from_crypto_errno(-fd);
+	op->fd = fd;
+	op->kind = kind;
+	op->mech = m;
+	if (m->mode == MODE_CTR)
+		op->ctr_room = ctr_room(op->iv, counter_bits);
+	return CKR_OK;
+}
+
+/* Add @blocks to a big-endian 128-bit counter, as the kernel's ctr() does. */
+static void
+ctr_add(uint8_t ctr[AES_BLOCK], size_t blocks)
+{
+	unsigned __int128 carry = blocks;
+
+	for (int i = AES_BLOCK - 1; i >= 0 && carry; i--) {
+		carry += ctr[i];
+		ctr[i] = (uint8_t)carry;
+		carry >>= 8;
+	}
+}
+
+static CK_RV
+len_range(const struct operation *op)
+{
+	return op->kind == OP_ENCRYPT ? CKR_DATA_LEN_RANGE : CKR_ENCRYPTED_DATA_LEN_RANGE;
+}
+
+/* Reserve the CTR blocks that @len bytes use; fails if the counter would wrap. */
+static CK_RV
+ctr_reserve(struct operation *op, size_t len, bool commit)
+{
+	size_t blocks = (len + AES_BLOCK - 1) / AES_BLOCK;
+
+	if (op->mech->mode != MODE_CTR || blocks == 0)
+		return CKR_OK;
+	if ((unsigned __int128)blocks > op->ctr_room)
+		return len_range(op);
+	if (commit)
+		op->ctr_room -= blocks;
+	return CKR_OK;
+}
+
+/*
+ * One complete kernel request of @len bytes, starting from the chaining value
+ * @iv and leaving the next chaining value in it.
+ */
+static CK_RV
+cipher_request(struct operation *op, const uint8_t *in, size_t len, uint8_t *out,
+	       uint8_t iv[AES_BLOCK])
+{
+	bool encrypt = op->kind == OP_ENCRYPT;
+	enum mech_mode mode = op->mech->mode;
+	uint8_t last_in[AES_BLOCK];
+	int ret;
+
+	if (len == 0)
+		return CKR_OK;
+	if (mode != MODE_CTR && len >= AES_BLOCK)
+		memcpy(last_in, in + len - AES_BLOCK, AES_BLOCK);	/* in may be out */
+	ret = afalg_cipher(op->fd, encrypt, mode == MODE_ECB ? NULL : iv,
+			   mode == MODE_ECB ? 0 : AES_BLOCK, in, len, out);
+	if (ret < 0)
+		return ckr_from_crypto_errno(-ret);
+	switch (mode) {
+	case MODE_CBC:
+	case MODE_CBC_PAD:
+		memcpy(iv, encrypt ? out + len - AES_BLOCK : last_in, AES_BLOCK);
+		break;
+	case MODE_CTR:
+		ctr_add(iv, (len + AES_BLOCK - 1) / AES_BLOCK);
+		break;
+	case MODE_ECB:
+	case MODE_DIGEST:
+		break;
+	}
+	return CKR_OK;
+}
+
+/*
+ * Decrypt the final padded block @last (preceded by chaining value @prev)
+ * into @plain; return its data length or an error.
+ */
+static CK_RV
+decrypt_last_block(struct operation *op, const uint8_t *last, const uint8_t *prev,
+		   uint8_t plain[AES_BLOCK], size_t *data_len)
+{
+	uint8_t iv[AES_BLOCK];
+	long n;
+	CK_RV rv;
+
+	memcpy(iv, prev, AES_BLOCK);
+	rv = cipher_request(op, last, AES_BLOCK, plain, iv);
+	if (rv != CKR_OK)
+		return rv;
+	n = pkcs7_unpad_len(plain, AES_BLOCK);
+	if (n < 0)
+		return CKR_ENCRYPTED_DATA_INVALID;
+	*data_len = (size_t)n;
+	return CKR_OK;
+}
+
+static CK_RV
+cipher_oneshot(struct operation *op, const uint8_t *in, size_t len, uint8_t *out,
+	       CK_ULONG *out_len)
+{
+	enum mech_mode mode = op->mech->mode;
+	uint8_t block[AES_BLOCK];
+	size_t full = len - len % AES_BLOCK, needed, data_len = 0;
+	CK_RV rv;
+
+	switch (mode) {
+	case MODE_ECB:
+	case MODE_CBC:
+		if (len % AES_BLOCK != 0)
+			return len_range(op);
+		needed = len;
+		break;
+	case MODE_CTR:
+		rv = ctr_reserve(op, len, false);
+		if (rv != CKR_OK)
+			return rv;
+		needed = len;
+		break;
+	case MODE_CBC_PAD:
+		if (op->kind == OP_ENCRYPT) {
+			needed = full + AES_BLOCK;
+			break;
+		}
+		if (len == 0 || len % AES_BLOCK != 0)
+			return CKR_ENCRYPTED_DATA_LEN_RANGE;
+		/* The exact length needs the last block decrypted: do that first. */
+		rv = decrypt_last_block(op, in + len - AES_BLOCK,
+					len == AES_BLOCK ? op->iv : in + len - 2 * AES_BLOCK, block,
+					&data_len);
+		if (rv != CKR_OK)
+			goto out;
+		needed = len - AES_BLOCK + data_len;
+		break;
+	default:
+		return CKR_GENERAL_ERROR;
+	}
+
+	rv = output_buffer_check(out, out_len, needed);
+	if (rv != CKR_OK || out == NULL)
+		goto out;
+
+	if (mode == MODE_CBC_PAD && op->kind == OP_ENCRYPT) {
+		memcpy(block, in + full, len - full);
+		pkcs7_pad(block, len - full, AES_BLOCK);
+		rv = cipher_request(op, in, full, out, op->iv);
+		if (rv == CKR_OK)
+			rv = cipher_request(op, block, AES_BLOCK, out + full, op->iv);
+	} else if (mode == MODE_CBC_PAD) {
+		rv = cipher_request(op, in, len - AES_BLOCK, out, op->iv);
+		if (rv == CKR_OK)
+			memcpy(out + len - AES_BLOCK, block, data_len);
+	} else {
+		rv = cipher_request(op, in, len, out, op->iv);
+	}
+out:
+	explicit_bzero(block, sizeof(block));
+	return rv;
+}
+
+/* Whether an error @rv from a call that produced output ends the operation. */
+static bool
+ends_operation(CK_RV rv, const void *out)
+{
+	if (rv == CKR_BUFFER_TOO_SMALL)
+		return false;
+	return rv != CKR_OK || out != NULL;
+}
+
+CK_RV
+operation_oneshot(struct operation *op, enum op_kind kind, const uint8_t *in, CK_ULONG len,
+		  uint8_t *out, CK_ULONG *out_len)
+{
+	CK_RV rv;
+
+	if (op->kind != kind)
+		return CKR_OPERATION_NOT_INITIALIZED;
+	if (op->updated)
+		return CKR_OPERATION_ACTIVE;
+	if (kind == OP_DIGEST) {
+		rv = output_buffer_check(out, out_len, op->mech->out_len);
+		if (rv == CKR_OK && out != NULL) {
+			int ret = afalg_hash_update(op->fd, in, len);
+
+			if (ret == 0)
+				ret = afalg_hash_final(op->fd, out, op->mech->out_len);
+			if (ret < 0)
+				rv = ckr_from_crypto_errno(-ret);
+		}
+	} else {
+		rv = cipher_oneshot(op, in, len, out, out_len);
+	}
+	if (ends_operation(rv, out))
+		operation_end(op);
+	return rv;
+}
+
+/* Bytes of held+@len input an update sends now; the rest is held back. */
+static size_t
+update_sends(const struct operation *op, size_t len)
+{
+	size_t total = op->held_len + len;
+	size_t whole = total - total % AES_BLOCK;
+
+	/* CBC-PAD decryption keeps the last whole block: it holds the padding. */
+	if (op->mech->mode == MODE_CBC_PAD && op->kind == OP_DECRYPT && whole == total &&
+	    whole > 0)
+		whole -= AES_BLOCK;
+	return whole;
+}
+
+static CK_RV
+cipher_update(struct operation *op, const uint8_t *in, size_t len, uint8_t *out,
+	      CK_ULONG *out_len)
+{
+	size_t sends = update_sends(op, len), done = 0, used = 0, rest;
+	uint8_t block[AES_BLOCK];
+	CK_RV rv;
+
+	rv = ctr_reserve(op, sends, false);
+	if (rv != CKR_OK)
+		return rv;
+	rv = output_buffer_check(out, out_len, sends);
+	if (rv != CKR_OK || out == NULL)
+		return rv;
+
+	if (op->held_len > 0 && sends > 0) {
+		used = AES_BLOCK - op->held_len;
+		memcpy(block, op->held, op->held_len);
+		memcpy(block + op->held_len, in, used);
+		rv = cipher_request(op, block, AES_BLOCK, out, op->iv);
+		explicit_bzero(block, sizeof(block));
+		if (rv != CKR_OK)
+			return rv;
+		op->held_len = 0;
+		done = AES_BLOCK;
+	}
+	rest = sends - done;
+	rv = cipher_request(op, in + used, rest, out + done, op->iv);
+	if (rv != CKR_OK)
+		return rv;
+	used += rest;
+	(void)ctr_reserve(op, sends, true);
+	memcpy(op->held + op->held_len, in + used, len - used);
+	op->held_len += len - used;
+	return CKR_OK;
+}
+
+CK_RV
+operation_update(struct operation *op, enum op_kind kind, const uint8_t *in, CK_ULONG len,
+		 uint8_t *out, CK_ULONG *out_len)
+{
+	CK_RV rv;
+
+	if (op->kind != kind)
+		return CKR_OPERATION_NOT_INITIALIZED;
+	if (kind == OP_DIGEST) {
+		int ret = afalg_hash_update(op->fd, in, len);
+
+		rv = ret < 0 ? ckr_from_crypto_errno(-ret) : CKR_OK;
+	} else {
+		rv = cipher_update(op, in, len, out, out_len);
+	}
+	if (rv == CKR_OK)
+		op->updated = true;
+	else if (rv != CKR_BUFFER_TOO_SMALL)
+		operation_end(op);
+	return rv;
+}
+
+static CK_RV
+cipher_finish(struct operation *op, uint8_t *out, CK_ULONG *out_len)
+{
+	enum mech_mode mode = op->mech->mode;
+	uint8_t block[AES_BLOCK];
+	size_t needed = 0, data_len = 0;
+	CK_RV rv;
+
+	switch (mode) {
+	case MODE_ECB:
+	case MODE_CBC:
+		if (op->held_len != 0)
+			return len_range(op);
+		break;
+	case MODE_CTR:
+		rv = ctr_reserve(op, op->held_len, false);
+		if (rv != CKR_OK)
+			return rv;
+		needed = op->held_len;
+		break;
+	case MODE_CBC_PAD:
+		if (op->kind == OP_ENCRYPT) {
+			needed = AES_BLOCK;
+			break;
+		}
+		if (op->held_len != AES_BLOCK)
+			return CKR_ENCRYPTED_DATA_LEN_RANGE;
+		rv = decrypt_last_block(op, op->held, op->iv, block, &data_len);
+		if (rv != CKR_OK)
+			goto out;
+		needed = data_len;
+		break;
+	default:
+		return CKR_GENERAL_ERROR;
+	}
+
+	rv = output_buffer_check(out, out_len, needed);
+	if (rv != CKR_OK || out == NULL)
+		goto out;
+	if (mode == MODE_CBC_PAD && op->kind == OP_ENCRYPT) {
+		memcpy(block, op->held, op->held_len);
+		pkcs7_pad(block, op->held_len, AES_BLOCK);
+		rv = cipher_request(op, block, AES_BLOCK, out, op->iv);
+	} else if (mode == MODE_CBC_PAD) {
+		memcpy(out, block, data_len);
+	} else {
+		rv = cipher_request(op, op->held, op->held_len, out, op->iv);
+	}
+out:
+	explicit_bzero(block, sizeof(block));
+	return rv;
+}
+
+CK_RV
+operation_finish(struct operation *op, enum op_kind kind, uint8_t *out, CK_ULONG *out_len)
+{
+	CK_RV rv;
+
+	if (op->kind != kind)
+		return CKR_OPERATION_NOT_INITIALIZED;
+	if (kind == OP_DIGEST) {
+		rv = output_buffer_check(out, out_len, op->mech->out_len);
+		if (rv == CKR_OK && out != NULL) {
+			int ret = afalg_hash_final(op->fd, out, op->mech->out_len);
+
+			if (ret < 0)
+				rv = ckr_from_crypto_errno(-ret);
+		}
+	} else {
+		rv = cipher_finish(op, out, out_len);
+	}
+	if (ends_operation(rv, out))
+		operation_end(op);
+	return rv;
+}

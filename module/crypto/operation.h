@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The one state machine behind C_Encrypt*, C_Decrypt* and C_Digest*.
+ *
+ * Rules written once here (PKCS#11 v2.40 sections 5.2, 5.8-5.10):
+ *  - a call of the wrong kind, or with no operation: CKR_OPERATION_NOT_INITIALIZED;
+ *  - a length query (NULL output) or CKR_BUFFER_TOO_SMALL keeps the operation;
+ *  - any other error, and the end of a one-shot or final call, ends it;
+ *  - a one-shot call after an update: CKR_OPERATION_ACTIVE, operation kept.
+ *
+ * Kernel requests never stay open between calls: the module carries the
+ * chaining value (CBC: last ciphertext block; CTR: next counter) and sends
+ * it as the IV of the next request, so a retry after CKR_BUFFER_TOO_SMALL
+ * redoes nothing and loses nothing.
+ */
+#ifndef KP11_OPERATION_H
+#define KP11_OPERATION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/pkcs11.h"
+#include "crypto/mechanism.h"
+
+enum op_kind { OP_NONE, OP_ENCRYPT, OP_DECRYPT, OP_DIGEST };
+
+struct operation {
+	enum op_kind kind;
+	const struct mechanism *mech;
+	int fd;			/* AF_ALG op socket */
+	bool updated;		/* an Update call was made */
+	uint8_t iv[16];		/* chaining value for the next request */
+	uint8_t held[16];	/* input not yet sent (partial block, or the
+				   last block of a CBC-PAD decryption) */
+	size_t held_len;
+	unsigned __int128 ctr_room;	/* CTR blocks left before the counter wraps */
+};
+
+/* Zero state; call once on a new operation before anything else. */
+void operation_init(struct operation *op);
+
+/*
+ * operation_begin() - start an operation of @kind with @mech
+ * @serial: the key (0 for a digest). The caller checked key type and usage.
+ * Return: CKR_OK, CKR_OPERATION_ACTIVE, CKR_MECHANISM_PARAM_INVALID, or a
+ * key-use error (CKR_KEY_HANDLE_INVALID, CKR_KEY_SIZE_RANGE, ...).
+ */
+CK_RV operation_begin(struct operation *op, enum op_kind kind, const struct mechanism *m,
+		      const CK_MECHANISM *mech, int32_t serial);
+
+/* C_Encrypt / C_Decrypt / C_Digest. */
+CK_RV operation_oneshot(struct operation *op, enum op_kind kind, const uint8_t *in, CK_ULONG len,
+			uint8_t *out, CK_ULONG *out_len);
+
+/* C_*Update. For a digest @out and @out_len are NULL. */
+CK_RV operation_update(struct operation *op, enum op_kind kind, const uint8_t *in, CK_ULONG len,
+		       uint8_t *out, CK_ULONG *out_len);
+
+/* C_*Final. */
+CK_RV operation_finish(struct operation *op, enum op_kind kind, uint8_t *out, CK_ULONG *out_len);
+
+/* End the operation, whatever its state. Idempotent. */
+void operation_end(struct operation *op);
+
+#endif

@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: MIT */
+/* PKCS#11 v2.40 section 5.6: session management, and the session table. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto/mechanism.h"
+#include "module/module.h"
+#include "slots/key-object.h"
+
+static struct session *sessions;
+static CK_SESSION_HANDLE next_handle = 1;
+
+CK_RV
+session_open_inlock(struct slot *slot, CK_FLAGS flags, CK_SESSION_HANDLE *handle)
+{
+	struct session *session = calloc(1, sizeof(*session));
+
+	if (session == NULL)
+		return CKR_HOST_MEMORY;
+	session->handle = next_handle++;
+	if (next_handle == 0)	/* 0 is CK_INVALID_HANDLE */
+		next_handle = 1;
+	session->slot = slot;
+	session->flags = flags;
+	operation_init(&session->op);
+	session->next = sessions;
+	sessions = session;
+	*handle = session->handle;
+	return CKR_OK;
+}
+
+struct session *
+session_lookup_inlock(CK_SESSION_HANDLE handle)
+{
+	for (struct session *s = sessions; s != NULL; s = s->next)
+		if (s->handle == handle)
+			return s;
+	return NULL;
+}
+
+static void
+session_free(struct session *session)
+{
+	operation_end(&session->op);
+	free(session->found);
+	free(session);
+}
+
+void
+session_close_inlock(struct session *session)
+{
+	struct slot *slot = session->slot;
+
+	for (struct session **p = &sessions; *p != NULL; p = &(*p)->next) {
+		if (*p == session) {
+			*p = session->next;
+			break;
+		}
+	}
+	session_free(session);
+	/* Closing the last session of a token logs it out (v2.40 C_CloseSession). */
+	if (session_count_inlock(slot, false) == 0)
+		slot->user = (CK_USER_TYPE)-1;
+}
+
+void
+session_close_all_inlock(const struct slot *slot)
+{
+	struct session **p = &sessions;
+
+	while (*p != NULL) {
+		struct session *s = *p;
+
+		if (slot == NULL || s->slot == slot) {
+			*p = s->next;
+			s->slot->user = (CK_USER_TYPE)-1;
+			session_free(s);
+		} else {
+			p = &s->next;
+		}
+	}
+}
+
+CK_ULONG
+session_count_inlock(const struct slot *slot, bool rw_only)
+{
+	CK_ULONG n = 0;
+
+	for (struct session *s = sessions; s != NULL; s = s->next)
+		if ((slot == NULL || s->slot == slot) && (!rw_only || (s->flags & CKF_RW_SESSION)))
+			n++;
+	return n;
+}
+
+static CK_ATTRIBUTE_TYPE
+usage_of(enum op_kind kind)
+{
+	return kind == OP_ENCRYPT ? CKA_ENCRYPT : CKA_DECRYPT;
+}
+
+CK_RV
+session_begin_operation_inlock(struct session *session, enum op_kind kind,
+			       const CK_MECHANISM *mechanism, CK_OBJECT_HANDLE key)
+{
+	const struct mechanism *m;
+	struct key_object obj;
+	int32_t serial = 0;
+	CK_RV rv;
+
+	if (session->op.kind != OP_NONE)
+		return CKR_OPERATION_ACTIVE;
+	m = mechanism_find(mechanism->mechanism);
+	if (m == NULL || (kind != OP_DIGEST) != (m->key_type != CK_UNAVAILABLE_INFORMATION))
+		return CKR_MECHANISM_INVALID;
+	if (kind != OP_DIGEST) {
+		rv = key_object_load(session->slot, key, &obj);
+		if (rv == CKR_OBJECT_HANDLE_INVALID)
+			return CKR_KEY_HANDLE_INVALID;
+		if (rv != CKR_OK)
+			return rv;
+		if (obj.key_type != m->key_type)
+			return CKR_KEY_TYPE_INCONSISTENT;
+		if (obj.payload_len < (long)m->min_key || obj.payload_len > (long)m->max_key)
+			return CKR_KEY_SIZE_RANGE;
+		if (!key_object_allows(&obj, usage_of(kind)))
+			return CKR_KEY_FUNCTION_NOT_PERMITTED;
+		serial = obj.serial;
+	}
+	return operation_begin(&session->op, kind, m, mechanism, serial);
+}
+
+static CK_STATE
+session_state(const struct session *session)
+{
+	bool rw = session->flags & CKF_RW_SESSION;
+
+	switch (session->slot->user) {
+	case CKU_SO:
+		return CKS_RW_SO_FUNCTIONS;
+	case CKU_USER:
+		return rw ? CKS_RW_USER_FUNCTIONS : CKS_RO_USER_FUNCTIONS;
+	default:
+		return rw ? CKS_RW_PUBLIC_SESSION : CKS_RO_PUBLIC_SESSION;
+	}
+}
+
+CK_RV
+module_C_OpenSession(CK_SLOT_ID slot_id, CK_FLAGS flags, CK_VOID_PTR application, CK_NOTIFY notify,
+		     CK_SESSION_HANDLE_PTR handle)
+{
+	struct slot *slot;
+	CK_RV rv;
+
+	(void)application;	/* no callbacks are ever made */
+	(void)notify;
+	if (handle == NULL)
+		return CKR_ARGUMENTS_BAD;
+	rv = module_lock();
+	if (rv != CKR_OK)
+		return rv;
+	slot = slot_find(slot_id);
+	if (slot == NULL)
+		rv = CKR_SLOT_ID_INVALID;
+	else if (!slot_token_present(slot))
+		rv = CKR_TOKEN_NOT_PRESENT;
+	else if (!(flags & CKF_SERIAL_SESSION))
+		rv = CKR_SESSION_PARALLEL_NOT_SUPPORTED;
+	else if (!(flags & CKF_RW_SESSION) && slot->user == CKU_SO)
+		rv = CKR_SESSION_READ_WRITE_SO_EXISTS;
+	else
+		rv = session_open_inlock(slot, flags, handle);
+	module_unlock();
+	return rv;
+}
+
+CK_RV
+module_C_CloseSession(CK_SESSION_HANDLE handle)
+{
+	struct session *session;
+	CK_RV rv = module_lock_session(handle, &session);
+
+	if (rv != CKR_OK)
+		return rv;
+	session_close_inlock(session);
+	module_unlock();
+	return CKR_OK;
+}
+
+CK_RV
+module_C_CloseAllSessions(CK_SLOT_ID slot_id)
+{
+	struct slot *slot;
+	CK_RV rv = module_lock();
+
+	if (rv != CKR_OK)
+		return rv;
+	slot = slot_find(slot_id);
+	if (slot == NULL)
+		rv = CKR_SLOT_ID_INVALID;
+	else
+		session_close_all_inlock(slot);
+	module_unlock();
+	return rv;
+}
+
+CK_RV
+module_C_GetSessionInfo(CK_SESSION_HANDLE handle, CK_SESSION_INFO_PTR info)
+{
+	struct session *session;
+	CK_RV rv;
+
+	if (info == NULL)
+		return CKR_ARGUMENTS_BAD;
+	rv = module_lock_session(handle, &session);
+	if (rv != CKR_OK)
+		return rv;
+	memset(info, 0, sizeof(*info));
+	info->slotID = session->slot->id;
+	info->state = session_state(session);
+	info->flags = session->flags;
+	info->ulDeviceError = 0;
+	module_unlock();
+	return CKR_OK;
+}
+
+/*
+ * Login is accepted with any PIN and changes only the session state: the
+ * kernel's key permissions and possession rules are the access control
+ * (docs/design.md). Refusing it would break callers that always log in.
+ */
+CK_RV
+module_C_Login(CK_SESSION_HANDLE handle, CK_USER_TYPE user, CK_UTF8CHAR_PTR pin, CK_ULONG pin_len)
+{
+	struct session *session;
+	CK_RV rv;
+
+	if (pin == NULL && pin_len != 0)
+		return CKR_ARGUMENTS_BAD;
+	rv = module_lock_session(handle, &session);
+	if (rv != CKR_OK)
+		return rv;
+	if (user != CKU_USER && user != CKU_SO && user != CKU_CONTEXT_SPECIFIC)
+		rv = CKR_USER_TYPE_INVALID;
+	else if (user == CKU_CONTEXT_SPECIFIC)
+		rv = CKR_OPERATION_NOT_INITIALIZED;	/* no key ever asks for it */
+	else if (session->slot->user == user)
+		rv = CKR_USER_ALREADY_LOGGED_IN;
+	else if (session->slot->user != (CK_USER_TYPE)-1)
+		rv = CKR_USER_ANOTHER_ALREADY_LOGGED_IN;
+	else if (user == CKU_SO &&
+		 session_count_inlock(session->slot, false) != session_count_inlock(session->slot, true))
+		rv = CKR_SESSION_READ_ONLY_EXISTS;
+	else
+		session->slot->user = user;
+	module_unlock();
+	return rv;
+}
+
+CK_RV
+module_C_Logout(CK_SESSION_HANDLE handle)
+{
+	struct session *session;
+	CK_RV rv = module_lock_session(handle, &session);
+
+	if (rv != CKR_OK)
+		return rv;
+	if (session->slot->user == (CK_USER_TYPE)-1)
+		rv = CKR_USER_NOT_LOGGED_IN;
+	else
+		session->slot->user = (CK_USER_TYPE)-1;
+	module_unlock();
+	return rv;
+}
