@@ -16,6 +16,7 @@
 /* The global lock: OS locking, or the application's callbacks. */
 static struct {
 	bool initialized;
+	bool forked;		/* a child of fork(): inherited sessions to drop */
 	bool app_locks;		/* use the CK_C_INITIALIZE_ARGS callbacks */
 	CK_C_INITIALIZE_ARGS args;
 	void *app_mutex;
@@ -27,12 +28,14 @@ static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 /*
  * A forked child must call C_Initialize again (PKCS#11 v2.40 section 6.7.1):
  * until then everything fails with CKR_CRYPTOKI_NOT_INITIALIZED. The
- * inherited sessions are abandoned, not closed: their sockets are the
- * parent's operations.
+ * inherited sessions are dropped at that C_Initialize (not here: an atfork
+ * handler should not free memory); closing the child's copies of their
+ * sockets leaves the parent's operations untouched.
  */
 static void
 atfork_child(void)
 {
+	module.forked = module.initialized || module.forked;
 	module.initialized = false;
 	module.app_locks = false;
 	pthread_mutex_init(&module.os_mutex, NULL);
@@ -134,6 +137,10 @@ module_C_Initialize(CK_VOID_PTR init_args)
 			module.app_locks = false;
 			return rv == CKR_HOST_MEMORY ? rv : CKR_CANT_LOCK;
 		}
+	}
+	if (module.forked) {
+		session_close_all_inlock(NULL);
+		module.forked = false;
 	}
 	rv = slot_init_all();
 	if (rv != CKR_OK)
