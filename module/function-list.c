@@ -5,7 +5,7 @@
 #define F(name) .name = module_##name
 
 static CK_FUNCTION_LIST function_list = {
-	.version = { CRYPTOKI_VERSION_MAJOR, CRYPTOKI_VERSION_MINOR },
+	.version = {CRYPTOKI_VERSION_MAJOR, CRYPTOKI_VERSION_MINOR},
 	F(C_Initialize),
 	F(C_Finalize),
 	F(C_GetInfo),

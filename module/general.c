@@ -16,12 +16,12 @@
 /* The global lock: OS locking, or the application's callbacks. */
 static struct {
 	bool initialized;
-	bool forked;		/* a child of fork(): inherited sessions to drop */
-	bool app_locks;		/* use the CK_C_INITIALIZE_ARGS callbacks */
+	bool forked;	/* a child of fork(): inherited sessions to drop */
+	bool app_locks; /* use the CK_C_INITIALIZE_ARGS callbacks */
 	CK_C_INITIALIZE_ARGS args;
 	void *app_mutex;
 	pthread_mutex_t os_mutex;
-} module = { .os_mutex = PTHREAD_MUTEX_INITIALIZER };
+} module = {.os_mutex = PTHREAD_MUTEX_INITIALIZER};
 
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 

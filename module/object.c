@@ -18,7 +18,7 @@ module_C_GetAttributeValue(CK_SESSION_HANDLE handle, CK_OBJECT_HANDLE object, CK
 	rv = module_lock_session(handle, &session);
 	if (rv != CKR_OK)
 		return rv;
-	obj = malloc(sizeof(*obj));	/* a description may be 4 KiB */
+	obj = malloc(sizeof(*obj)); /* a description may be 4 KiB */
 	if (obj == NULL)
 		rv = CKR_HOST_MEMORY;
 	else

@@ -18,7 +18,7 @@ module_C_GenerateRandom(CK_SESSION_HANDLE handle, CK_BYTE_PTR out, CK_ULONG len)
 	rv = module_lock_session(handle, &session);
 	if (rv != CKR_OK)
 		return rv;
-	module_unlock();	/* getrandom needs no module state */
+	module_unlock(); /* getrandom needs no module state */
 	while (done < len) {
 		ssize_t n = getrandom(out + done, len - done, 0);
 

@@ -18,7 +18,7 @@ session_open_inlock(struct slot *slot, CK_FLAGS flags, CK_SESSION_HANDLE *handle
 	if (session == NULL)
 		return CKR_HOST_MEMORY;
 	session->handle = next_handle++;
-	if (next_handle == 0)	/* 0 is CK_INVALID_HANDLE */
+	if (next_handle == 0) /* 0 is CK_INVALID_HANDLE */
 		next_handle = 1;
 	session->slot = slot;
 	session->flags = flags;
@@ -151,7 +151,7 @@ module_C_OpenSession(CK_SLOT_ID slot_id, CK_FLAGS flags, CK_VOID_PTR application
 	struct slot *slot;
 	CK_RV rv;
 
-	(void)application;	/* no callbacks are ever made */
+	(void)application; /* no callbacks are ever made */
 	(void)notify;
 	if (handle == NULL)
 		return CKR_ARGUMENTS_BAD;
@@ -242,13 +242,13 @@ module_C_Login(CK_SESSION_HANDLE handle, CK_USER_TYPE user, CK_UTF8CHAR_PTR pin,
 	if (user != CKU_USER && user != CKU_SO && user != CKU_CONTEXT_SPECIFIC)
 		rv = CKR_USER_TYPE_INVALID;
 	else if (user == CKU_CONTEXT_SPECIFIC)
-		rv = CKR_OPERATION_NOT_INITIALIZED;	/* no key ever asks for it */
+		rv = CKR_OPERATION_NOT_INITIALIZED; /* no key ever asks for it */
 	else if (session->slot->user == user)
 		rv = CKR_USER_ALREADY_LOGGED_IN;
 	else if (session->slot->user != (CK_USER_TYPE)-1)
 		rv = CKR_USER_ANOTHER_ALREADY_LOGGED_IN;
-	else if (user == CKU_SO &&
-		 session_count_inlock(session->slot, false) != session_count_inlock(session->slot, true))
+	else if (user == CKU_SO && session_count_inlock(session->slot, false) !=
+					   session_count_inlock(session->slot, true))
 		rv = CKR_SESSION_READ_ONLY_EXISTS;
 	else
 		session->slot->user = user;

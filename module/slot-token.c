@@ -38,7 +38,7 @@ module_C_GetSlotList(CK_BBOOL token_present, CK_SLOT_ID_PTR list, CK_ULONG_PTR c
 static CK_VERSION
 kernel_version(void)
 {
-	CK_VERSION v = { 0, 0 };
+	CK_VERSION v = {0, 0};
 	struct utsname u;
 	unsigned major, minor;
 

@@ -17,8 +17,8 @@
 struct key_object {
 	int32_t serial;
 	struct key_desc desc;
-	long payload_len;	/* bytes, or -1 when the kernel does not say */
-	CK_KEY_TYPE key_type;	/* CKK_AES for 16/24/32 bytes, else CKK_GENERIC_SECRET */
+	long payload_len;     /* bytes, or -1 when the kernel does not say */
+	CK_KEY_TYPE key_type; /* CKK_AES for 16/24/32 bytes, else CKK_GENERIC_SECRET */
 };
 
 /*

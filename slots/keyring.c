@@ -42,9 +42,9 @@ type_from_name(const char *s, size_t len)
 		const char *name;
 		enum keyring_key_type type;
 	} types[] = {
-		{ "user", KEY_TYPE_USER },
-		{ "logon", KEY_TYPE_LOGON },
-		{ "keyring", KEY_TYPE_KEYRING },
+		{"user", KEY_TYPE_USER},
+		{"logon", KEY_TYPE_LOGON},
+		{"keyring", KEY_TYPE_KEYRING},
 	};
 
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
@@ -112,7 +112,7 @@ keyring_describe(int32_t key, struct key_desc *out)
 	if (ret < 0)
 		return -errno;
 	if ((size_t)ret > sizeof(buf))
-		return -EINVAL;	/* longer than any description the kernel allows */
+		return -EINVAL; /* longer than any description the kernel allows */
 	return keyring_parse_description(buf, (size_t)ret, out);
 }
 

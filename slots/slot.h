@@ -16,11 +16,11 @@
 
 struct slot {
 	CK_SLOT_ID id;
-	int32_t special;	/* KEY_SPEC_SESSION_KEYRING, KEY_SPEC_USER_KEYRING */
-	int32_t keyring;	/* serial resolved at C_Initialize; <= 0: unavailable */
-	const char *label;	/* token label */
-	const char *what;	/* slot description prefix */
-	CK_USER_TYPE user;	/* logged-in user type, or (CK_USER_TYPE)-1 */
+	int32_t special;   /* KEY_SPEC_SESSION_KEYRING, KEY_SPEC_USER_KEYRING */
+	int32_t keyring;   /* serial resolved at C_Initialize; <= 0: unavailable */
+	const char *label; /* token label */
+	const char *what;  /* slot description prefix */
+	CK_USER_TYPE user; /* logged-in user type, or (CK_USER_TYPE)-1 */
 };
 
 /* Resolve the keyrings behind every slot. Return: CKR_OK (always: a keyring

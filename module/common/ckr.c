@@ -34,9 +34,9 @@ ckr_from_key_read_errno(int err)
 	case ENOKEY:
 	case EKEYREVOKED:
 	case EKEYEXPIRED:
-	case EACCES:	/* a key we may not view is, to this caller, absent */
+	case EACCES: /* a key we may not view is, to this caller, absent */
 	case EPERM:
-	case EINVAL:	/* serial 0 or negative: not an object handle */
+	case EINVAL: /* serial 0 or negative: not an object handle */
 		return CKR_OBJECT_HANDLE_INVALID;
 	default:
 		return CKR_DEVICE_ERROR;
@@ -58,9 +58,9 @@ ckr_from_key_use_errno(int err)
 	case EACCES:
 	case EPERM:
 		return CKR_KEY_FUNCTION_NOT_PERMITTED;
-	case ENOPROTOOPT:	/* keyring or asymmetric key, or kernel < 6.2 */
+	case ENOPROTOOPT: /* keyring or asymmetric key, or kernel < 6.2 */
 		return CKR_KEY_TYPE_INCONSISTENT;
-	case EINVAL:		/* the algorithm refused the key length */
+	case EINVAL: /* the algorithm refused the key length */
 		return CKR_KEY_SIZE_RANGE;
 	case ENOENT:
 	case EAFNOSUPPORT:
@@ -106,7 +106,10 @@ output_buffer_check(const void *out, CK_ULONG *out_len, size_t needed)
 	return CKR_OK;
 }
 
-#define NAME(x) { x, #x }
+#define NAME(x)                                                                                    \
+	{                                                                                          \
+		x, #x                                                                              \
+	}
 static const struct {
 	CK_RV rv;
 	const char *name;

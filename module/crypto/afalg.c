@@ -25,7 +25,7 @@
 static int
 tfm_socket(const char *type, const char *name)
 {
-	struct sockaddr_alg sa = { .salg_family = AF_ALG };
+	struct sockaddr_alg sa = {.salg_family = AF_ALG};
 	int fd, err;
 
 	if (strlen(type) >= sizeof(sa.salg_type) || strlen(name) >= sizeof(sa.salg_name))
@@ -67,7 +67,7 @@ afalg_probe_key_serial(void)
 	ret = ret < 0 ? errno : 0;
 	close(fd);
 	if (ret == EINVAL)
-		return 0;	/* the option exists and refused serial 0 */
+		return 0; /* the option exists and refused serial 0 */
 	return ret == 0 ? -EPROTO : -ret;
 }
 
@@ -144,7 +144,7 @@ send_first(int fd, bool encrypt, const uint8_t *iv, size_t iv_len, const uint8_t
 		char buf[CMSG_SPACE(sizeof(uint32_t)) + CMSG_SPACE(sizeof(struct af_alg_iv) + 32)];
 		struct cmsghdr align;
 	} control;
-	struct iovec iov = { .iov_base = (void *)in, .iov_len = len };
+	struct iovec iov = {.iov_base = (void *)in, .iov_len = len};
 	struct msghdr msg = {
 		.msg_iov = &iov,
 		.msg_iovlen = 1,
@@ -184,8 +184,8 @@ send_first(int fd, bool encrypt, const uint8_t *iv, size_t iv_len, const uint8_t
 }
 
 int
-afalg_cipher(int fd, bool encrypt, const uint8_t *iv, size_t iv_len, const uint8_t *in,
-	     size_t len, uint8_t *out)
+afalg_cipher(int fd, bool encrypt, const uint8_t *iv, size_t iv_len, const uint8_t *in, size_t len,
+	     uint8_t *out)
 {
 	size_t sent = 0;
 	int ret;

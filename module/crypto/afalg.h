@@ -13,7 +13,7 @@
 #include <sys/types.h>
 
 #ifndef ALG_SET_KEY_BY_KEY_SERIAL
-#define ALG_SET_KEY_BY_KEY_SERIAL 7	/* Linux 6.2; missing from Debian 12's uapi */
+#define ALG_SET_KEY_BY_KEY_SERIAL 7 /* Linux 6.2; missing from Debian 12's uapi */
 #endif
 
 /*

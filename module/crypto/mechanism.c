@@ -6,19 +6,30 @@
 #include "crypto/mechanism.h"
 
 #define UNKEYED CK_UNAVAILABLE_INFORMATION
-#define AES_CIPHER CKK_AES, 16, 32, CKF_ENCRYPT | CKF_DECRYPT
+
+#define AES(ckm, name, mode_, iv)                                                                  \
+	{                                                                                          \
+		.type = (ckm), .alg_type = "skcipher", .alg_name = (name), .mode = (mode_),        \
+		.key_type = CKK_AES, .min_key = 16, .max_key = 32,                                 \
+		.flags = CKF_ENCRYPT | CKF_DECRYPT, .block = 16, .iv_len = (iv),                   \
+	}
+#define DIGEST(ckm, name, len)                                                                     \
+	{                                                                                          \
+		.type = (ckm), .alg_type = "hash", .alg_name = (name), .mode = MODE_DIGEST,        \
+		.key_type = UNKEYED, .flags = CKF_DIGEST, .out_len = (len),                        \
+	}
 
 /* PKCS#11 v2.40 Current Mechanisms, sections 2.8 (AES) and 2.16 (SHA). */
 static const struct mechanism mechanisms[] = {
-	{ CKM_AES_ECB, "skcipher", "ecb(aes)", MODE_ECB, AES_CIPHER, 16, 0, 0 },
-	{ CKM_AES_CBC, "skcipher", "cbc(aes)", MODE_CBC, AES_CIPHER, 16, 16, 0 },
-	{ CKM_AES_CBC_PAD, "skcipher", "cbc(aes)", MODE_CBC_PAD, AES_CIPHER, 16, 16, 0 },
-	{ CKM_AES_CTR, "skcipher", "ctr(aes)", MODE_CTR, AES_CIPHER, 16, 16, 0 },
-	{ CKM_SHA_1, "hash", "sha1", MODE_DIGEST, UNKEYED, 0, 0, CKF_DIGEST, 0, 0, 20 },
-	{ CKM_SHA224, "hash", "sha224", MODE_DIGEST, UNKEYED, 0, 0, CKF_DIGEST, 0, 0, 28 },
-	{ CKM_SHA256, "hash", "sha256", MODE_DIGEST, UNKEYED, 0, 0, CKF_DIGEST, 0, 0, 32 },
-	{ CKM_SHA384, "hash", "sha384", MODE_DIGEST, UNKEYED, 0, 0, CKF_DIGEST, 0, 0, 48 },
-	{ CKM_SHA512, "hash", "sha512", MODE_DIGEST, UNKEYED, 0, 0, CKF_DIGEST, 0, 0, 64 },
+	AES(CKM_AES_ECB, "ecb(aes)", MODE_ECB, 0),
+	AES(CKM_AES_CBC, "cbc(aes)", MODE_CBC, 16),
+	AES(CKM_AES_CBC_PAD, "cbc(aes)", MODE_CBC_PAD, 16),
+	AES(CKM_AES_CTR, "ctr(aes)", MODE_CTR, 16),
+	DIGEST(CKM_SHA_1, "sha1", 20),
+	DIGEST(CKM_SHA224, "sha224", 28),
+	DIGEST(CKM_SHA256, "sha256", 32),
+	DIGEST(CKM_SHA384, "sha384", 48),
+	DIGEST(CKM_SHA512, "sha512", 64),
 };
 
 static bool available[ARRAY_SIZE(mechanisms)];

@@ -22,15 +22,15 @@ enum mech_mode {
 
 struct mechanism {
 	CK_MECHANISM_TYPE type;
-	const char *alg_type;	/* AF_ALG type: "skcipher", "hash" */
-	const char *alg_name;	/* AF_ALG name: "cbc(aes)", "sha256" */
+	const char *alg_type; /* AF_ALG type: "skcipher", "hash" */
+	const char *alg_name; /* AF_ALG name: "cbc(aes)", "sha256" */
 	enum mech_mode mode;
-	CK_KEY_TYPE key_type;	/* CK_UNAVAILABLE_INFORMATION: unkeyed */
-	CK_ULONG min_key, max_key;	/* bytes */
-	CK_FLAGS flags;		/* CKF_ENCRYPT, CKF_DIGEST, ... */
-	size_t block;		/* cipher block size */
-	size_t iv_len;		/* bytes of IV the kernel takes */
-	size_t out_len;		/* digest size */
+	CK_KEY_TYPE key_type;	   /* CK_UNAVAILABLE_INFORMATION: unkeyed */
+	CK_ULONG min_key, max_key; /* bytes */
+	CK_FLAGS flags;		   /* CKF_ENCRYPT, CKF_DIGEST, ... */
+	size_t block;		   /* cipher block size */
+	size_t iv_len;		   /* bytes of IV the kernel takes */
+	size_t out_len;		   /* digest size */
 };
 
 /* Probe every row against the running kernel. Never fails: no AF_ALG means
@@ -50,7 +50,7 @@ const struct mechanism *mechanism_available_at(size_t i);
  * counter width to *counter_bits (128 for other modes).
  * Return: CKR_OK or CKR_MECHANISM_PARAM_INVALID.
  */
-CK_RV mechanism_check_param(const struct mechanism *m, const CK_MECHANISM *mech, unsigned char iv[16],
-			    CK_ULONG *counter_bits);
+CK_RV mechanism_check_param(const struct mechanism *m, const CK_MECHANISM *mech,
+			    unsigned char iv[16], CK_ULONG *counter_bits);
 
 #endif

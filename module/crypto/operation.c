@@ -137,7 +137,7 @@ cipher_request(struct operation *op, const uint8_t *in, size_t len, uint8_t *out
 	if (len == 0)
 		return CKR_OK;
 	if (mode != MODE_CTR && len >= AES_BLOCK)
-		memcpy(last_in, in + len - AES_BLOCK, AES_BLOCK);	/* in may be out */
+		memcpy(last_in, in + len - AES_BLOCK, AES_BLOCK); /* in may be out */
 	ret = afalg_cipher(op->fd, encrypt, mode == MODE_ECB ? NULL : iv,
 			   mode == MODE_ECB ? 0 : AES_BLOCK, in, len, out);
 	if (ret < 0)
@@ -181,8 +181,7 @@ decrypt_last_block(struct operation *op, const uint8_t *last, const uint8_t *pre
 }
 
 static CK_RV
-cipher_oneshot(struct operation *op, const uint8_t *in, size_t len, uint8_t *out,
-	       CK_ULONG *out_len)
+cipher_oneshot(struct operation *op, const uint8_t *in, size_t len, uint8_t *out, CK_ULONG *out_len)
 {
 	enum mech_mode mode = op->mech->mode;
 	uint8_t block[AES_BLOCK];
@@ -288,15 +287,13 @@ update_sends(const struct operation *op, size_t len)
 	size_t whole = total - total % AES_BLOCK;
 
 	/* CBC-PAD decryption keeps the last whole block: it holds the padding. */
-	if (op->mech->mode == MODE_CBC_PAD && op->kind == OP_DECRYPT && whole == total &&
-	    whole > 0)
+	if (op->mech->mode == MODE_CBC_PAD && op->kind == OP_DECRYPT && whole == total && whole > 0)
 		whole -= AES_BLOCK;
 	return whole;
 }
 
 static CK_RV
-cipher_update(struct operation *op, const uint8_t *in, size_t len, uint8_t *out,
-	      CK_ULONG *out_len)
+cipher_update(struct operation *op, const uint8_t *in, size_t len, uint8_t *out, CK_ULONG *out_len)
 {
 	size_t sends = update_sends(op, len), done = 0, used = 0, rest;
 	uint8_t block[AES_BLOCK];

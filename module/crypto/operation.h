@@ -27,13 +27,13 @@ enum op_kind { OP_NONE, OP_ENCRYPT, OP_DECRYPT, OP_DIGEST };
 struct operation {
 	enum op_kind kind;
 	const struct mechanism *mech;
-	int fd;			/* AF_ALG op socket */
-	bool updated;		/* an Update call was made */
-	uint8_t iv[16];		/* chaining value for the next request */
-	uint8_t held[16];	/* input not yet sent (partial block, or the
-				   last block of a CBC-PAD decryption) */
+	int fd;		  /* AF_ALG op socket */
+	bool updated;	  /* an Update call was made */
+	uint8_t iv[16];	  /* chaining value for the next request */
+	uint8_t held[16]; /* input not yet sent (partial block, or the
+			     last block of a CBC-PAD decryption) */
 	size_t held_len;
-	unsigned __int128 ctr_room;	/* CTR blocks left before the counter wraps */
+	unsigned __int128 ctr_room; /* CTR blocks left before the counter wraps */
 };
 
 /* Zero state; call once on a new operation before anything else. */

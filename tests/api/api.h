@@ -27,12 +27,12 @@ rv_name(CK_RV rv)
 }
 
 /* Compare two CK_RV and print both names on failure. */
-#define assert_rv(call, want)                                                               \
-	do {                                                                                \
-		CK_RV got_ = (call), want_ = (want);                                        \
-		if (got_ != want_)                                                          \
-			fail_msg("%s\n  got  %s (0x%lx)\n  want %s (0x%lx)", #call,         \
-				 rv_name(got_), got_, rv_name(want_), want_);               \
+#define assert_rv(call, want)                                                                      \
+	do {                                                                                       \
+		CK_RV got_ = (call), want_ = (want);                                               \
+		if (got_ != want_)                                                                 \
+			fail_msg("%s\n  got  %s (0x%lx)\n  want %s (0x%lx)", #call, rv_name(got_), \
+				 got_, rv_name(want_), want_);                                     \
 	} while (0)
 
 #endif

@@ -5,8 +5,8 @@
  */
 
 /* Known-answer vectors: NIST SP 800-38A appendix F, FIPS 180-2 appendix B. */
-#define SP800_38A_PLAIN                                                                     \
-	"6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51"                  \
+#define SP800_38A_PLAIN                                                                            \
+	"6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51"                         \
 	"30c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710"
 #define KEY128 "2b7e151628aed2a6abf7158809cf4f3c"
 #define KEY256 "603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4"
@@ -20,24 +20,24 @@ struct aes_kat {
 };
 
 static const struct aes_kat aes_kats[] = {
-	{ "F.1.1 ECB-AES128", CKM_AES_ECB, KEY128, NULL,
-	  "3ad77bb40d7a3660a89ecaf32466ef97f5d3d58503b9699de785895a96fdbaaf"
-	  "43b1cd7f598ece23881b00e3ed0306887b0c785e27e8ad3f8223207104725dd4" },
-	{ "F.1.5 ECB-AES256", CKM_AES_ECB, KEY256, NULL,
-	  "f3eed1bdb5d2a03c064b5a7e3db181f8591ccb10d410ed26dc5ba74a31362870"
-	  "b6ed21b99ca6f4f9f153e7b1beafed1d23304b7a39f9f3ff067d8d8f9e24ecc7" },
-	{ "F.2.1 CBC-AES128", CKM_AES_CBC, KEY128, IV_CBC,
-	  "7649abac8119b246cee98e9b12e9197d5086cb9b507219ee95db113a917678b2"
-	  "73bed6b8e3c1743b7116e69e222295163ff1caa1681fac09120eca307586e1a7" },
-	{ "F.2.5 CBC-AES256", CKM_AES_CBC, KEY256, IV_CBC,
-	  "f58c4c04d6e5f1ba779eabfb5f7bfbd69cfc4e967edb808d679f777bc6702c7d"
-	  "39f23369a9d9bacfa530e26304231461b2eb05e2c39be9fcda6c19078c6a9d1b" },
-	{ "F.5.1 CTR-AES128", CKM_AES_CTR, KEY128, IV_CTR,
-	  "874d6191b620e3261bef6864990db6ce9806f66b7970fdff8617187bb9fffdff"
-	  "5ae4df3edbd5d35e5b4f09020db03eab1e031dda2fbe03d1792170a0f3009cee" },
-	{ "F.5.5 CTR-AES256", CKM_AES_CTR, KEY256, IV_CTR,
-	  "601ec313775789a5b7a7f504bbf3d228f443e3ca4d62b59aca84e990cacaf5c5"
-	  "2b0930daa23de94ce87017ba2d84988ddfc9c58db67aada613c2dd08457941a6" },
+	{"F.1.1 ECB-AES128", CKM_AES_ECB, KEY128, NULL,
+	 "3ad77bb40d7a3660a89ecaf32466ef97f5d3d58503b9699de785895a96fdbaaf"
+	 "43b1cd7f598ece23881b00e3ed0306887b0c785e27e8ad3f8223207104725dd4"},
+	{"F.1.5 ECB-AES256", CKM_AES_ECB, KEY256, NULL,
+	 "f3eed1bdb5d2a03c064b5a7e3db181f8591ccb10d410ed26dc5ba74a31362870"
+	 "b6ed21b99ca6f4f9f153e7b1beafed1d23304b7a39f9f3ff067d8d8f9e24ecc7"},
+	{"F.2.1 CBC-AES128", CKM_AES_CBC, KEY128, IV_CBC,
+	 "7649abac8119b246cee98e9b12e9197d5086cb9b507219ee95db113a917678b2"
+	 "73bed6b8e3c1743b7116e69e222295163ff1caa1681fac09120eca307586e1a7"},
+	{"F.2.5 CBC-AES256", CKM_AES_CBC, KEY256, IV_CBC,
+	 "f58c4c04d6e5f1ba779eabfb5f7bfbd69cfc4e967edb808d679f777bc6702c7d"
+	 "39f23369a9d9bacfa530e26304231461b2eb05e2c39be9fcda6c19078c6a9d1b"},
+	{"F.5.1 CTR-AES128", CKM_AES_CTR, KEY128, IV_CTR,
+	 "874d6191b620e3261bef6864990db6ce9806f66b7970fdff8617187bb9fffdff"
+	 "5ae4df3edbd5d35e5b4f09020db03eab1e031dda2fbe03d1792170a0f3009cee"},
+	{"F.5.5 CTR-AES256", CKM_AES_CTR, KEY256, IV_CTR,
+	 "601ec313775789a5b7a7f504bbf3d228f443e3ca4d62b59aca84e990cacaf5c5"
+	 "2b0930daa23de94ce87017ba2d84988ddfc9c58db67aada613c2dd08457941a6"},
 };
 
 /* The mechanism parameter for @mech with IV/counter block @iv. */
@@ -72,7 +72,7 @@ test_aes_known_answers(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(aes_kats) / sizeof(aes_kats[0]); i++) {
 		const struct aes_kat *t = &aes_kats[i];
-		uint8_t key[32], iv[16] = { 0 }, plain[64], want[64], got[64];
+		uint8_t key[32], iv[16] = {0}, plain[64], want[64], got[64];
 		size_t key_len, iv_len, plain_len, want_len;
 		CK_ULONG got_len = sizeof(got);
 		struct mech_param p;
@@ -109,18 +109,18 @@ struct sha_kat {
 
 #define MSG2 "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"
 static const struct sha_kat sha_kats[] = {
-	{ CKM_SHA_1, "abc", "a9993e364706816aba3e25717850c26c9cd0d89d" },
-	{ CKM_SHA_1, MSG2, "84983e441c3bd26ebaae4aa1f95129e5e54670f1" },
-	{ CKM_SHA224, "abc", "23097d223405d8228642a477bda255b32aadbce4bda0b3f7e36c9da7" },
-	{ CKM_SHA256, "abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" },
-	{ CKM_SHA256, MSG2, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1" },
-	{ CKM_SHA256, "", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" },
-	{ CKM_SHA384, "abc",
-	  "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed"
-	  "8086072ba1e7cc2358baeca134c825a7" },
-	{ CKM_SHA512, "abc",
-	  "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
-	  "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f" },
+	{CKM_SHA_1, "abc", "a9993e364706816aba3e25717850c26c9cd0d89d"},
+	{CKM_SHA_1, MSG2, "84983e441c3bd26ebaae4aa1f95129e5e54670f1"},
+	{CKM_SHA224, "abc", "23097d223405d8228642a477bda255b32aadbce4bda0b3f7e36c9da7"},
+	{CKM_SHA256, "abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+	{CKM_SHA256, MSG2, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
+	{CKM_SHA256, "", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+	{CKM_SHA384, "abc",
+	 "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed"
+	 "8086072ba1e7cc2358baeca134c825a7"},
+	{CKM_SHA512, "abc",
+	 "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
+	 "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f"},
 };
 
 static void
@@ -131,7 +131,7 @@ test_sha_known_answers(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(sha_kats) / sizeof(sha_kats[0]); i++) {
 		const struct sha_kat *t = &sha_kats[i];
-		CK_MECHANISM m = { t->mech, NULL, 0 };
+		CK_MECHANISM m = {t->mech, NULL, 0};
 		uint8_t want[64], got[64];
 		size_t want_len, msg_len = strlen(t->msg);
 		CK_ULONG got_len = 0;
@@ -165,9 +165,9 @@ openssl_cipher(CK_MECHANISM_TYPE mech, bool encrypt, const uint8_t *key, size_t 
 	       const uint8_t *iv, const uint8_t *in, size_t len, uint8_t *out)
 {
 	static const char *names[][3] = {
-		{ "AES-128-ECB", "AES-192-ECB", "AES-256-ECB" },
-		{ "AES-128-CBC", "AES-192-CBC", "AES-256-CBC" },
-		{ "AES-128-CTR", "AES-192-CTR", "AES-256-CTR" },
+		{"AES-128-ECB", "AES-192-ECB", "AES-256-ECB"},
+		{"AES-128-CBC", "AES-192-CBC", "AES-256-CBC"},
+		{"AES-128-CTR", "AES-192-CTR", "AES-256-CTR"},
 	};
 	int row = mech == CKM_AES_ECB ? 0 : mech == CKM_AES_CTR ? 2 : 1;
 	EVP_CIPHER *c = EVP_CIPHER_fetch(NULL, names[row][(key_len - 16) / 8], NULL);
@@ -200,13 +200,17 @@ static size_t
 module_cipher(CK_SESSION_HANDLE h, const struct mech_param *p, CK_OBJECT_HANDLE key, bool encrypt,
 	      bool pieces, const uint8_t *in, size_t len, uint8_t *out, size_t cap)
 {
-	CK_RV (*init)(CK_SESSION_HANDLE, CK_MECHANISM_PTR, CK_OBJECT_HANDLE) =
+	CK_RV(*init)
+	(CK_SESSION_HANDLE, CK_MECHANISM_PTR, CK_OBJECT_HANDLE) =
 		encrypt ? p11->C_EncryptInit : p11->C_DecryptInit;
-	CK_RV (*oneshot)(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR) =
+	CK_RV(*oneshot)
+	(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR) =
 		encrypt ? p11->C_Encrypt : p11->C_Decrypt;
-	CK_RV (*update)(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR) =
+	CK_RV(*update)
+	(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR) =
 		encrypt ? p11->C_EncryptUpdate : p11->C_DecryptUpdate;
-	CK_RV (*final)(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG_PTR) =
+	CK_RV(*final)
+	(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG_PTR) =
 		encrypt ? p11->C_EncryptFinal : p11->C_DecryptFinal;
 	CK_ULONG n, done = 0;
 
@@ -234,8 +238,8 @@ module_cipher(CK_SESSION_HANDLE h, const struct mech_param *p, CK_OBJECT_HANDLE 
 static void
 test_ciphers_against_openssl(void **state)
 {
-	static const CK_MECHANISM_TYPE mechs[] = { CKM_AES_ECB, CKM_AES_CBC, CKM_AES_CBC_PAD,
-						   CKM_AES_CTR };
+	static const CK_MECHANISM_TYPE mechs[] = {CKM_AES_ECB, CKM_AES_CBC, CKM_AES_CBC_PAD,
+						  CKM_AES_CTR};
 	CK_SESSION_HANDLE h = open_session(SESSION_SLOT);
 	size_t cap = 70000;
 	uint8_t *in = malloc(cap), *want = malloc(cap + 16), *got = malloc(cap + 16);
@@ -264,8 +268,9 @@ test_ciphers_against_openssl(void **state)
 		got_len = module_cipher(h, &p, (CK_OBJECT_HANDLE)k, true, pieces, in, len, got,
 					cap + 16);
 		if (got_len != want_len || memcmp(got, want, want_len) != 0)
-			fail_msg("encrypt mech 0x%lx key %zu len %zu pieces %d: differs from OpenSSL",
-				 mech, key_len, len, pieces);
+			fail_msg(
+				"encrypt mech 0x%lx key %zu len %zu pieces %d: differs from OpenSSL",
+				mech, key_len, len, pieces);
 		got_len = module_cipher(h, &p, (CK_OBJECT_HANDLE)k, false, !pieces, want, want_len,
 					got, cap + 16);
 		if (got_len != len || memcmp(got, in, len) != 0)
@@ -286,8 +291,8 @@ test_digests_against_openssl(void **state)
 		CK_MECHANISM_TYPE mech;
 		const char *name;
 	} digests[] = {
-		{ CKM_SHA_1, "SHA1" },	   { CKM_SHA224, "SHA224" }, { CKM_SHA256, "SHA256" },
-		{ CKM_SHA384, "SHA384" }, { CKM_SHA512, "SHA512" },
+		{CKM_SHA_1, "SHA1"},	{CKM_SHA224, "SHA224"}, {CKM_SHA256, "SHA256"},
+		{CKM_SHA384, "SHA384"}, {CKM_SHA512, "SHA512"},
 	};
 	CK_SESSION_HANDLE h = open_session(SESSION_SLOT);
 	size_t cap = 300000;
@@ -295,7 +300,7 @@ test_digests_against_openssl(void **state)
 
 	(void)state;
 	for (int i = 0; i < 40; i++) {
-		CK_MECHANISM m = { digests[i % 5].mech, NULL, 0 };
+		CK_MECHANISM m = {digests[i % 5].mech, NULL, 0};
 		uint8_t want[64], got[64];
 		unsigned want_len;
 		size_t len = rnd(2) ? rnd(300) : rnd((uint32_t)cap);
@@ -366,7 +371,7 @@ static void
 test_length_protocol(void **state)
 {
 	CK_SESSION_HANDLE h = open_session(SESSION_SLOT);
-	uint8_t plain[17] = "seventeen bytes!!", ct[32], pt[32], iv[16] = { 1 };
+	uint8_t plain[17] = "seventeen bytes!!", ct[32], pt[32], iv[16] = {1};
 	struct mech_param p;
 	CK_ULONG n;
 	key_serial_t k;
@@ -402,7 +407,7 @@ test_length_protocol(void **state)
 	assert_rv(p11->C_DecryptInit(h, &p.mech, (CK_OBJECT_HANDLE)k), CKR_OK);
 	n = 0;
 	assert_rv(p11->C_DecryptUpdate(h, ct, 32, NULL, &n), CKR_OK);
-	assert_int_equal(n, 16);	/* the last block waits for Final */
+	assert_int_equal(n, 16); /* the last block waits for Final */
 	n = 15;
 	assert_rv(p11->C_DecryptUpdate(h, ct, 32, pt, &n), CKR_BUFFER_TOO_SMALL);
 	assert_int_equal(n, 16);
@@ -423,7 +428,7 @@ static void
 test_bad_lengths_and_padding(void **state)
 {
 	CK_SESSION_HANDLE h = open_session(SESSION_SLOT);
-	uint8_t buf[64] = { 0 }, out[64], iv[16] = { 0 };
+	uint8_t buf[64] = {0}, out[64], iv[16] = {0};
 	struct mech_param ecb, cbc, pad;
 	CK_ULONG n = sizeof(out);
 	key_serial_t k;
@@ -463,9 +468,9 @@ test_bad_lengths_and_padding(void **state)
 			/* Valid padding by chance: then OpenSSL agrees on the result. */
 			uint8_t want[32];
 
-			assert_int_equal(openssl_cipher(CKM_AES_CBC_PAD, false, key32, 32, iv, ct,
-							32, want),
-					 n);
+			assert_int_equal(
+				openssl_cipher(CKM_AES_CBC_PAD, false, key32, 32, iv, ct, 32, want),
+				n);
 			assert_memory_equal(out, want, n);
 		} else {
 			assert_rv(rv, CKR_ENCRYPTED_DATA_INVALID);
@@ -479,8 +484,8 @@ static void
 test_bad_mechanisms(void **state)
 {
 	CK_SESSION_HANDLE h = open_session(SESSION_SLOT);
-	uint8_t iv[17] = { 0 };
-	CK_AES_CTR_PARAMS ctr = { 0, { 0 } };
+	uint8_t iv[17] = {0};
+	CK_AES_CTR_PARAMS ctr = {0, {0}};
 	CK_MECHANISM m;
 	key_serial_t k;
 	CK_OBJECT_HANDLE key;
@@ -489,37 +494,37 @@ test_bad_mechanisms(void **state)
 	k = add_test_key("logon", "p11test:mech", key32, 16, KEY_SPEC_SESSION_KEYRING);
 	key = (CK_OBJECT_HANDLE)k;
 	assert_rv(p11->C_EncryptInit(h, NULL, key), CKR_ARGUMENTS_BAD);
-	m = (CK_MECHANISM){ CKM_AES_CBC, iv, 15 };
+	m = (CK_MECHANISM){CKM_AES_CBC, iv, 15};
 	assert_rv(p11->C_EncryptInit(h, &m, key), CKR_MECHANISM_PARAM_INVALID);
-	m = (CK_MECHANISM){ CKM_AES_CBC, iv, 17 };
+	m = (CK_MECHANISM){CKM_AES_CBC, iv, 17};
 	assert_rv(p11->C_EncryptInit(h, &m, key), CKR_MECHANISM_PARAM_INVALID);
-	m = (CK_MECHANISM){ CKM_AES_CBC_PAD, NULL, 16 };
+	m = (CK_MECHANISM){CKM_AES_CBC_PAD, NULL, 16};
 	assert_rv(p11->C_DecryptInit(h, &m, key), CKR_MECHANISM_PARAM_INVALID);
-	m = (CK_MECHANISM){ CKM_AES_ECB, iv, 16 };
+	m = (CK_MECHANISM){CKM_AES_ECB, iv, 16};
 	assert_rv(p11->C_EncryptInit(h, &m, key), CKR_MECHANISM_PARAM_INVALID);
-	m = (CK_MECHANISM){ CKM_AES_CTR, &ctr, sizeof(ctr) };
-	assert_rv(p11->C_EncryptInit(h, &m, key), CKR_MECHANISM_PARAM_INVALID);	/* 0 bits */
+	m = (CK_MECHANISM){CKM_AES_CTR, &ctr, sizeof(ctr)};
+	assert_rv(p11->C_EncryptInit(h, &m, key), CKR_MECHANISM_PARAM_INVALID); /* 0 bits */
 	ctr.ulCounterBits = 129;
 	assert_rv(p11->C_EncryptInit(h, &m, key), CKR_MECHANISM_PARAM_INVALID);
-	m = (CK_MECHANISM){ CKM_AES_CTR, iv, 16 };
+	m = (CK_MECHANISM){CKM_AES_CTR, iv, 16};
 	assert_rv(p11->C_EncryptInit(h, &m, key), CKR_MECHANISM_PARAM_INVALID);
-	m = (CK_MECHANISM){ CKM_SHA256, NULL, 0 };
+	m = (CK_MECHANISM){CKM_SHA256, NULL, 0};
 	assert_rv(p11->C_EncryptInit(h, &m, key), CKR_MECHANISM_INVALID);
-	m = (CK_MECHANISM){ CKM_AES_ECB, NULL, 0 };
+	m = (CK_MECHANISM){CKM_AES_ECB, NULL, 0};
 	assert_rv(p11->C_DigestInit(h, &m), CKR_MECHANISM_INVALID);
-	m = (CK_MECHANISM){ CKM_DES3_CBC, iv, 8 };
+	m = (CK_MECHANISM){CKM_DES3_CBC, iv, 8};
 	assert_rv(p11->C_EncryptInit(h, &m, key), CKR_MECHANISM_INVALID);
-	m = (CK_MECHANISM){ CKM_SHA256, iv, 4 };
+	m = (CK_MECHANISM){CKM_SHA256, iv, 4};
 	assert_rv(p11->C_DigestInit(h, &m), CKR_MECHANISM_PARAM_INVALID);
 
 	/* Operation rules: one at a time, of the kind that was started. */
-	m = (CK_MECHANISM){ CKM_AES_ECB, NULL, 0 };
-	assert_rv(p11->C_Encrypt(h, iv, 16, iv, &(CK_ULONG){ 16 }), CKR_OPERATION_NOT_INITIALIZED);
+	m = (CK_MECHANISM){CKM_AES_ECB, NULL, 0};
+	assert_rv(p11->C_Encrypt(h, iv, 16, iv, &(CK_ULONG){16}), CKR_OPERATION_NOT_INITIALIZED);
 	assert_rv(p11->C_EncryptInit(h, &m, key), CKR_OK);
 	assert_rv(p11->C_EncryptInit(h, &m, key), CKR_OPERATION_ACTIVE);
-	assert_rv(p11->C_DigestInit(h, &(CK_MECHANISM){ CKM_SHA256, NULL, 0 }), CKR_OPERATION_ACTIVE);
-	assert_rv(p11->C_Decrypt(h, iv, 16, iv, &(CK_ULONG){ 16 }), CKR_OPERATION_NOT_INITIALIZED);
-	assert_rv(p11->C_DigestFinal(h, iv, &(CK_ULONG){ 16 }), CKR_OPERATION_NOT_INITIALIZED);
+	assert_rv(p11->C_DigestInit(h, &(CK_MECHANISM){CKM_SHA256, NULL, 0}), CKR_OPERATION_ACTIVE);
+	assert_rv(p11->C_Decrypt(h, iv, 16, iv, &(CK_ULONG){16}), CKR_OPERATION_NOT_INITIALIZED);
+	assert_rv(p11->C_DigestFinal(h, iv, &(CK_ULONG){16}), CKR_OPERATION_NOT_INITIALIZED);
 	/* Closing the session with an operation in progress is clean. */
 	assert_rv(p11->C_CloseSession(h), CKR_OK);
 	drop_key(k);
@@ -529,8 +534,8 @@ static void
 test_bad_keys(void **state)
 {
 	CK_SESSION_HANDLE h = open_session(SESSION_SLOT);
-	uint8_t iv[16] = { 0 };
-	CK_MECHANISM m = { CKM_AES_CBC, iv, 16 };
+	uint8_t iv[16] = {0};
+	CK_MECHANISM m = {CKM_AES_CBC, iv, 16};
 	key_serial_t generic, revoked, ring, inner, gone, expired;
 
 	(void)state;
@@ -556,7 +561,8 @@ test_bad_keys(void **state)
 	assert_rv(p11->C_EncryptInit(h, &m, (CK_OBJECT_HANDLE)expired), CKR_KEY_HANDLE_INVALID);
 	/* A key in the user keyring belongs to the user token only. */
 	{
-		key_serial_t u = add_test_key("logon", "p11test:u", key32, 16, KEY_SPEC_USER_KEYRING);
+		key_serial_t u =
+			add_test_key("logon", "p11test:u", key32, 16, KEY_SPEC_USER_KEYRING);
 		CK_SESSION_HANDLE hu = open_session(USER_SLOT);
 		uint8_t out[16], want[16];
 		CK_ULONG n = sizeof(out);
@@ -565,7 +571,8 @@ test_bad_keys(void **state)
 		/* Usable from the user token though this session keyring does not link @u. */
 		assert_rv(p11->C_EncryptInit(hu, &m, (CK_OBJECT_HANDLE)u), CKR_OK);
 		assert_rv(p11->C_Encrypt(hu, iv, 16, out, &n), CKR_OK);
-		assert_int_equal(openssl_cipher(CKM_AES_CBC, true, key32, 16, iv, iv, 16, want), 16);
+		assert_int_equal(openssl_cipher(CKM_AES_CBC, true, key32, 16, iv, iv, 16, want),
+				 16);
 		assert_memory_equal(out, want, 16);
 		keyctl_unlink(u, KEY_SPEC_USER_KEYRING);
 		assert_rv(p11->C_CloseSession(hu), CKR_OK);
@@ -588,15 +595,15 @@ static void
 test_ctr_counter_wrap(void **state)
 {
 	CK_SESSION_HANDLE h = open_session(SESSION_SLOT);
-	CK_AES_CTR_PARAMS ctr = { 32, { 0 } };
-	CK_MECHANISM m = { CKM_AES_CTR, &ctr, sizeof(ctr) };
-	uint8_t in[48] = { 0 }, out[48], want[48];
+	CK_AES_CTR_PARAMS ctr = {32, {0}};
+	CK_MECHANISM m = {CKM_AES_CTR, &ctr, sizeof(ctr)};
+	uint8_t in[48] = {0}, out[48], want[48];
 	CK_ULONG n = sizeof(out);
 	key_serial_t k;
 
 	(void)state;
 	k = add_test_key("logon", "p11test:ctr", key32, 16, KEY_SPEC_SESSION_KEYRING);
-	memset(ctr.cb + 12, 0xff, 4);	/* last counter value before the wrap */
+	memset(ctr.cb + 12, 0xff, 4); /* last counter value before the wrap */
 	assert_rv(p11->C_EncryptInit(h, &m, (CK_OBJECT_HANDLE)k), CKR_OK);
 	assert_rv(p11->C_Encrypt(h, in, 17, out, &n), CKR_DATA_LEN_RANGE);
 	assert_rv(p11->C_EncryptInit(h, &m, (CK_OBJECT_HANDLE)k), CKR_OK);

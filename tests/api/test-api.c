@@ -142,7 +142,7 @@ test_function_list_complete(void **state)
 static void
 test_initialize_rules(void **state)
 {
-	CK_C_INITIALIZE_ARGS args = { 0 };
+	CK_C_INITIALIZE_ARGS args = {0};
 	CK_INFO info;
 
 	(void)state;
@@ -152,7 +152,7 @@ test_initialize_rules(void **state)
 	assert_rv(p11->C_Finalize(NULL), CKR_CRYPTOKI_NOT_INITIALIZED);
 	assert_rv(p11->C_GetInfo(&info), CKR_CRYPTOKI_NOT_INITIALIZED);
 	assert_rv(p11->C_OpenSession(SESSION_SLOT, CKF_SERIAL_SESSION, NULL, NULL,
-				     &(CK_SESSION_HANDLE){ 0 }),
+				     &(CK_SESSION_HANDLE){0}),
 		  CKR_CRYPTOKI_NOT_INITIALIZED);
 	/* Some but not all mutex callbacks. */
 	args.CreateMutex = (CK_CREATEMUTEX)1;
@@ -236,7 +236,7 @@ test_get_info(void **state)
 static void
 test_slot_list(void **state)
 {
-	CK_SLOT_ID slots[4] = { 0 };
+	CK_SLOT_ID slots[4] = {0};
 	CK_ULONG count = 0;
 
 	(void)state;
@@ -317,7 +317,8 @@ test_mechanism_list(void **state)
 	assert_int_equal(info.flags, CKF_ENCRYPT | CKF_DECRYPT);
 	assert_rv(p11->C_GetMechanismInfo(SESSION_SLOT, CKM_SHA384, &info), CKR_OK);
 	assert_int_equal(info.flags, CKF_DIGEST);
-	assert_rv(p11->C_GetMechanismInfo(SESSION_SLOT, CKM_RSA_PKCS, &info), CKR_MECHANISM_INVALID);
+	assert_rv(p11->C_GetMechanismInfo(SESSION_SLOT, CKM_RSA_PKCS, &info),
+		  CKR_MECHANISM_INVALID);
 	assert_rv(p11->C_GetMechanismInfo(7, CKM_SHA384, &info), CKR_SLOT_ID_INVALID);
 }
 
@@ -395,11 +396,11 @@ test_find_objects(void **state)
 	CK_OBJECT_HANDLE found[16];
 	CK_OBJECT_CLASS secret = CKO_SECRET_KEY, data = CKO_DATA;
 	CK_KEY_TYPE aes = CKK_AES;
-	CK_ATTRIBUTE by_label = { CKA_LABEL, "p11test:aes256", 14 };
-	CK_ATTRIBUTE by_class[] = { { CKA_CLASS, &secret, sizeof(secret) } };
-	CK_ATTRIBUTE by_data[] = { { CKA_CLASS, &data, sizeof(data) } };
-	CK_ATTRIBUTE by_type[] = { { CKA_KEY_TYPE, &aes, sizeof(aes) } };
-	CK_ATTRIBUTE by_bogus[] = { { 0x7fff0000UL, &aes, sizeof(aes) } };
+	CK_ATTRIBUTE by_label = {CKA_LABEL, "p11test:aes256", 14};
+	CK_ATTRIBUTE by_class[] = {{CKA_CLASS, &secret, sizeof(secret)}};
+	CK_ATTRIBUTE by_data[] = {{CKA_CLASS, &data, sizeof(data)}};
+	CK_ATTRIBUTE by_type[] = {{CKA_KEY_TYPE, &aes, sizeof(aes)}};
+	CK_ATTRIBUTE by_bogus[] = {{0x7fff0000UL, &aes, sizeof(aes)}};
 	key_serial_t logon, user, ring;
 	CK_SESSION_HANDLE h = open_session(SESSION_SLOT);
 	CK_ULONG n;
@@ -448,7 +449,7 @@ static CK_ULONG
 ulong_attr(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE o, CK_ATTRIBUTE_TYPE type)
 {
 	CK_ULONG v = 0xdead;
-	CK_ATTRIBUTE a = { type, &v, sizeof(v) };
+	CK_ATTRIBUTE a = {type, &v, sizeof(v)};
 
 	assert_rv(p11->C_GetAttributeValue(h, o, &a, 1), CKR_OK);
 	assert_int_equal(a.ulValueLen, sizeof(v));
@@ -459,7 +460,7 @@ static CK_BBOOL
 bool_attr(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE o, CK_ATTRIBUTE_TYPE type)
 {
 	CK_BBOOL v = 0x55;
-	CK_ATTRIBUTE a = { type, &v, sizeof(v) };
+	CK_ATTRIBUTE a = {type, &v, sizeof(v)};
 
 	assert_rv(p11->C_GetAttributeValue(h, o, &a, 1), CKR_OK);
 	assert_int_equal(a.ulValueLen, 1);
@@ -495,7 +496,7 @@ test_attributes(void **state)
 	assert_int_equal(bool_attr(h, user, CKA_EXTRACTABLE), CK_TRUE);
 
 	/* The label is the description, byte for byte, ';' included. */
-	a = (CK_ATTRIBUTE){ CKA_LABEL, NULL, 0 };
+	a = (CK_ATTRIBUTE){CKA_LABEL, NULL, 0};
 	assert_rv(p11->C_GetAttributeValue(h, user, &a, 1), CKR_OK);
 	assert_int_equal(a.ulValueLen, 18);
 	a.pValue = label;
@@ -508,20 +509,20 @@ test_attributes(void **state)
 	assert_memory_equal(label, "p11test;semi;colon", 18);
 
 	/* A logon key's value never leaves the kernel. */
-	a = (CK_ATTRIBUTE){ CKA_VALUE, value, sizeof(value) };
+	a = (CK_ATTRIBUTE){CKA_VALUE, value, sizeof(value)};
 	assert_rv(p11->C_GetAttributeValue(h, logon, &a, 1), CKR_ATTRIBUTE_SENSITIVE);
 	assert_int_equal(a.ulValueLen, CK_UNAVAILABLE_INFORMATION);
-	a = (CK_ATTRIBUTE){ CKA_VALUE, NULL, 0 };
+	a = (CK_ATTRIBUTE){CKA_VALUE, NULL, 0};
 	assert_rv(p11->C_GetAttributeValue(h, logon, &a, 1), CKR_ATTRIBUTE_SENSITIVE);
 	assert_int_equal(a.ulValueLen, CK_UNAVAILABLE_INFORMATION);
 	/* A user key's value can be read by whoever possesses it: say so. */
-	a = (CK_ATTRIBUTE){ CKA_VALUE, NULL, 0 };
+	a = (CK_ATTRIBUTE){CKA_VALUE, NULL, 0};
 	assert_rv(p11->C_GetAttributeValue(h, user, &a, 1), CKR_OK);
 	assert_int_equal(a.ulValueLen, 20);
-	a = (CK_ATTRIBUTE){ CKA_VALUE, value, 19 };
+	a = (CK_ATTRIBUTE){CKA_VALUE, value, 19};
 	assert_rv(p11->C_GetAttributeValue(h, user, &a, 1), CKR_BUFFER_TOO_SMALL);
 	assert_int_equal(a.ulValueLen, CK_UNAVAILABLE_INFORMATION);
-	a = (CK_ATTRIBUTE){ CKA_VALUE, value, sizeof(value) };
+	a = (CK_ATTRIBUTE){CKA_VALUE, value, sizeof(value)};
 	assert_rv(p11->C_GetAttributeValue(h, user, &a, 1), CKR_OK);
 	assert_int_equal(a.ulValueLen, 20);
 	assert_memory_equal(value, key32, 20);
@@ -529,9 +530,9 @@ test_attributes(void **state)
 	/* An invalid type among valid ones: the valid ones are still filled. */
 	{
 		CK_ATTRIBUTE t[] = {
-			{ CKA_MODULUS, value, sizeof(value) },
-			{ CKA_CLASS, &klass, sizeof(klass) },
-			{ CKA_VALUE, value, sizeof(value) },
+			{CKA_MODULUS, value, sizeof(value)},
+			{CKA_CLASS, &klass, sizeof(klass)},
+			{CKA_VALUE, value, sizeof(value)},
 		};
 
 		assert_rv(p11->C_GetAttributeValue(h, logon, t, 3), CKR_ATTRIBUTE_TYPE_INVALID);
@@ -552,7 +553,7 @@ test_object_handles(void **state)
 	CK_SESSION_HANDLE h = open_session(SESSION_SLOT);
 	key_serial_t ring, inner, revoked;
 	CK_ULONG klass;
-	CK_ATTRIBUTE a = { CKA_CLASS, &klass, sizeof(klass) };
+	CK_ATTRIBUTE a = {CKA_CLASS, &klass, sizeof(klass)};
 
 	(void)state;
 	ring = add_test_key("keyring", "p11test-sub", NULL, 0, KEY_SPEC_SESSION_KEYRING);
@@ -579,7 +580,7 @@ test_user_keyring_token(void **state)
 {
 	CK_SESSION_HANDLE h = open_session(USER_SLOT);
 	CK_OBJECT_HANDLE found[64];
-	CK_ATTRIBUTE by_label = { CKA_LABEL, "p11test:in-user", 15 };
+	CK_ATTRIBUTE by_label = {CKA_LABEL, "p11test:in-user", 15};
 	key_serial_t k;
 
 	(void)state;
@@ -596,7 +597,7 @@ static void
 test_random(void **state)
 {
 	CK_SESSION_HANDLE h = open_session(SESSION_SLOT);
-	uint8_t buf[1000] = { 0 }, zero[1000] = { 0 };
+	uint8_t buf[1000] = {0}, zero[1000] = {0};
 
 	(void)state;
 	assert_rv(p11->C_GenerateRandom(h, buf, 0), CKR_OK);

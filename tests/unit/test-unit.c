@@ -24,7 +24,7 @@ test_describe_parse(void **state)
 	static const char ok[] = "logon;0;0;3d010000;p11:semi;colon;x";
 
 	(void)state;
-	assert_int_equal(keyring_parse_description(ok, sizeof(ok), &d), 0);	/* with NUL */
+	assert_int_equal(keyring_parse_description(ok, sizeof(ok), &d), 0); /* with NUL */
 	assert_int_equal(d.type, KEY_TYPE_LOGON);
 	assert_int_equal(d.uid, 0);
 	assert_int_equal(d.perm, 0x3d010000);
@@ -44,15 +44,15 @@ test_describe_parse_rejects(void **state)
 	static const char *bad[] = {
 		"",
 		"user",
-		"user;0;0;3f010000",		/* no description field */
-		"user;0;0;3f010000;",		/* empty description */
-		";0;0;3f010000;x",		/* empty type */
-		"user;-1;0;3f010000;x",		/* signed uid */
-		"user;0;0;3f01000;x",		/* 7 hex digits */
-		"user;0;0;3f0100000;x",		/* 9 hex digits */
-		"user;0;0;3g010000;x",		/* not hex */
-		"user;99999999999;0;3f010000;x",	/* uid overflow */
-		"user;;0;3f010000;x",		/* empty uid */
+		"user;0;0;3f010000",		 /* no description field */
+		"user;0;0;3f010000;",		 /* empty description */
+		";0;0;3f010000;x",		 /* empty type */
+		"user;-1;0;3f010000;x",		 /* signed uid */
+		"user;0;0;3f01000;x",		 /* 7 hex digits */
+		"user;0;0;3f0100000;x",		 /* 9 hex digits */
+		"user;0;0;3g010000;x",		 /* not hex */
+		"user;99999999999;0;3f010000;x", /* uid overflow */
+		"user;;0;3f010000;x",		 /* empty uid */
 	};
 	struct key_desc d;
 	char big[KEYRING_DESC_MAX + 64];
@@ -76,7 +76,7 @@ test_describe_parse_rejects(void **state)
 static void
 test_output_buffer_check(void **state)
 {
-	uint8_t buf[8] = { 0 };
+	uint8_t buf[8] = {0};
 	CK_ULONG len;
 
 	(void)state;
@@ -113,9 +113,9 @@ test_pkcs7(void **state)
 	b[15] = 17;
 	assert_int_equal(pkcs7_unpad_len(b, 16), -1);
 	memset(b, 3, 16);
-	b[13] = 2;	/* one bad padding byte */
+	b[13] = 2; /* one bad padding byte */
 	assert_int_equal(pkcs7_unpad_len(b, 16), -1);
-	b[12] = 9;	/* a data byte may be anything */
+	b[12] = 9; /* a data byte may be anything */
 	b[13] = 3;
 	assert_int_equal(pkcs7_unpad_len(b, 16), 13);
 }
@@ -124,7 +124,7 @@ static void
 test_attr_fill(void **state)
 {
 	CK_ULONG v = 7, out = 0;
-	CK_ATTRIBUTE a = { CKA_CLASS, NULL, 0 };
+	CK_ATTRIBUTE a = {CKA_CLASS, NULL, 0};
 
 	(void)state;
 	assert_int_equal(attr_fill(&a, &v, sizeof(v)), CKR_OK);

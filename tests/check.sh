@@ -1,0 +1,51 @@
+#!/bin/sh
+# The test command: from a fresh Debian 12 machine (as root), install what is
+# needed, build, and run the whole suite:
+#   1. host tier: unit tests and the API tests that need no AF_ALG
+#      (this machine's kernel may lack AF_ALG; the module must still work);
+#   2. guest tier: everything, inside Debian trixie's 6.12 kernel booted under
+#      QEMU (tests/vm), where AF_ALG and ALG_SET_KEY_BY_KEY_SERIAL exist.
+#      Nothing that needs AF_ALG is skipped: there it fails.
+# Ends with one line "N passed, N failed".
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+
+sh tests/build.sh
+make check-format check-layers
+
+summary() {	# $1: label, $2: test-suite.log
+	awk -v label="$1" '
+		/^# PASS:/ { pass = $3 } /^# FAIL:/ { fail = $3 } /^# ERROR:/ { err = $3 }
+		/^# SKIP:/ { skip = $3 } /^# XPASS:/ { xpass = $3 }
+		END { printf "%s: %d passed, %d failed, %d skipped\n", label, pass, fail + err + xpass, skip }' "$2"
+}
+
+host_rc=0
+make check >/dev/null 2>&1 || host_rc=$?
+cp test-suite.log test-suite-host.log
+summary host test-suite-host.log
+[ "$host_rc" = 0 ] || cat test-suite-host.log
+
+# Boot the guest kernel and run every tier inside it.
+echo "check: booting the guest kernel (tests/vm) for the AF_ALG tiers"
+rm -f test-suite.log test-suite-guest.log
+guest_rc=0
+tests/vm/run.sh -C "$top" -- make check-guest || guest_rc=$?
+logs=test-suite-host.log
+missing=0
+if [ -f test-suite.log ]; then
+	mv test-suite.log test-suite-guest.log
+	logs="$logs test-suite-guest.log"
+	summary guest test-suite-guest.log
+	[ "$guest_rc" = 0 ] || grep -E '^(FAIL|ERROR|not ok)|^# ' test-suite-guest.log || true
+else
+	echo "check: FAILED: the guest did not run the suite (status $guest_rc)"
+	missing=1
+fi
+
+# shellcheck disable=SC2086 # $logs is a list of file names
+awk -v missing="$missing" '
+	/^# PASS:/ { p += $3 } /^# FAIL:/ || /^# ERROR:/ || /^# XPASS:/ { f += $3 }
+	END { printf "%d passed, %d failed\n", p, f + missing }' $logs
+[ "$host_rc" = 0 ] && [ "$guest_rc" = 0 ]
