@@ -31,7 +31,9 @@ diag() {
 }
 
 diag_file() {
-	[ -f "$1" ] && sed 's/^/#   /' "$1" || true
+	if [ -f "$1" ]; then
+		sed 's/^/#   /' "$1"
+	fi
 }
 
 fail_loudly() {
