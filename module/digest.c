@@ -2,9 +2,6 @@
 /* PKCS#11 v2.40 section 5.10: message digesting, over crypto/operation.c. */
 #include "module/module.h"
 
-static const CK_BYTE empty[1];
-#define INPUT(p) ((p) != NULL ? (p) : empty)
-
 CK_RV
 module_C_DigestInit(CK_SESSION_HANDLE handle, CK_MECHANISM_PTR mechanism)
 {
@@ -33,7 +30,7 @@ module_C_Digest(CK_SESSION_HANDLE handle, CK_BYTE_PTR in, CK_ULONG in_len, CK_BY
 	rv = module_lock_session(handle, &session);
 	if (rv != CKR_OK)
 		return rv;
-	rv = operation_oneshot(&session->op, OP_DIGEST, INPUT(in), in_len, out, out_len);
+	rv = operation_oneshot(&session->op, OP_DIGEST, MODULE_INPUT(in), in_len, out, out_len);
 	module_unlock();
 	return rv;
 }
@@ -49,7 +46,7 @@ module_C_DigestUpdate(CK_SESSION_HANDLE handle, CK_BYTE_PTR in, CK_ULONG in_len)
 	rv = module_lock_session(handle, &session);
 	if (rv != CKR_OK)
 		return rv;
-	rv = operation_update(&session->op, OP_DIGEST, INPUT(in), in_len, NULL, NULL);
+	rv = operation_update(&session->op, OP_DIGEST, MODULE_INPUT(in), in_len, NULL, NULL);
 	module_unlock();
 	return rv;
 }

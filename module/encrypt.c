@@ -5,10 +5,6 @@
  */
 #include "module/module.h"
 
-/* Input may be NULL only when empty; give the layers below a real pointer. */
-static const CK_BYTE empty[1];
-#define INPUT(p) ((p) != NULL ? (p) : empty)
-
 static CK_RV
 cipher_init(enum op_kind kind, CK_SESSION_HANDLE handle, CK_MECHANISM_PTR mechanism,
 	    CK_OBJECT_HANDLE key)
@@ -38,7 +34,7 @@ cipher_oneshot(enum op_kind kind, CK_SESSION_HANDLE handle, CK_BYTE_PTR in, CK_U
 	rv = module_lock_session(handle, &session);
 	if (rv != CKR_OK)
 		return rv;
-	rv = operation_oneshot(&session->op, kind, INPUT(in), in_len, out, out_len);
+	rv = operation_oneshot(&session->op, kind, MODULE_INPUT(in), in_len, out, out_len);
 	module_unlock();
 	return rv;
 }
@@ -55,7 +51,7 @@ cipher_update(enum op_kind kind, CK_SESSION_HANDLE handle, CK_BYTE_PTR in, CK_UL
 	rv = module_lock_session(handle, &session);
 	if (rv != CKR_OK)
 		return rv;
-	rv = operation_update(&session->op, kind, INPUT(in), in_len, out, out_len);
+	rv = operation_update(&session->op, kind, MODULE_INPUT(in), in_len, out, out_len);
 	module_unlock();
 	return rv;
 }

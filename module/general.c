@@ -83,6 +83,25 @@ module_lock_session(CK_SESSION_HANDLE handle, struct session **session)
 	return CKR_OK;
 }
 
+CK_RV
+module_lock_slot(CK_SLOT_ID id, bool need_token, struct slot **slot)
+{
+	CK_RV rv = module_lock();
+
+	if (rv != CKR_OK)
+		return rv;
+	*slot = slot_find(id);
+	if (*slot == NULL)
+		rv = CKR_SLOT_ID_INVALID;
+	else if (need_token && !slot_token_present(*slot))
+		rv = CKR_TOKEN_NOT_PRESENT;
+	if (rv != CKR_OK)
+		module_unlock();
+	return rv;
+}
+
+const CK_BYTE module_empty_input[1];
+
 void
 module_pad_string(CK_UTF8CHAR *field, size_t width, const char *value)
 {

@@ -29,6 +29,13 @@ CK_RV module_lock(void);
 void module_unlock(void);
 /* Lock, then look up @handle; on failure nothing stays locked. */
 CK_RV module_lock_session(CK_SESSION_HANDLE handle, struct session **session);
+/* Lock, then look up slot @id (CKR_SLOT_ID_INVALID), and with @need_token
+ * its token (CKR_TOKEN_NOT_PRESENT); on failure nothing stays locked. */
+CK_RV module_lock_slot(CK_SLOT_ID id, bool need_token, struct slot **slot);
+
+/* Input may be NULL only when empty: give the layers below a real pointer. */
+extern const CK_BYTE module_empty_input[1];
+#define MODULE_INPUT(p) ((p) != NULL ? (p) : module_empty_input)
 
 /* session.c. Caller holds the global lock. */
 CK_RV session_open_inlock(struct slot *slot, CK_FLAGS flags, CK_SESSION_HANDLE *handle);

@@ -155,15 +155,10 @@ module_C_OpenSession(CK_SLOT_ID slot_id, CK_FLAGS flags, CK_VOID_PTR application
 	(void)notify;
 	if (handle == NULL)
 		return CKR_ARGUMENTS_BAD;
-	rv = module_lock();
+	rv = module_lock_slot(slot_id, true, &slot);
 	if (rv != CKR_OK)
 		return rv;
-	slot = slot_find(slot_id);
-	if (slot == NULL)
-		rv = CKR_SLOT_ID_INVALID;
-	else if (!slot_token_present(slot))
-		rv = CKR_TOKEN_NOT_PRESENT;
-	else if (!(flags & CKF_SERIAL_SESSION))
+	if (!(flags & CKF_SERIAL_SESSION))
 		rv = CKR_SESSION_PARALLEL_NOT_SUPPORTED;
 	else if (!(flags & CKF_RW_SESSION) && slot->user == CKU_SO)
 		rv = CKR_SESSION_READ_WRITE_SO_EXISTS;
@@ -190,17 +185,13 @@ CK_RV
 module_C_CloseAllSessions(CK_SLOT_ID slot_id)
 {
 	struct slot *slot;
-	CK_RV rv = module_lock();
+	CK_RV rv = module_lock_slot(slot_id, false, &slot);
 
 	if (rv != CKR_OK)
 		return rv;
-	slot = slot_find(slot_id);
-	if (slot == NULL)
-		rv = CKR_SLOT_ID_INVALID;
-	else
-		session_close_all_inlock(slot);
+	session_close_all_inlock(slot);
 	module_unlock();
-	return rv;
+	return CKR_OK;
 }
 
 CK_RV

@@ -49,45 +49,25 @@ kernel_version(void)
 	return v;
 }
 
-/* Caller holds the lock. Return: the slot, or NULL with *rv set. */
-static struct slot *
-slot_lookup_inlock(CK_SLOT_ID id, bool need_token, CK_RV *rv)
-{
-	struct slot *slot = slot_find(id);
-
-	*rv = CKR_OK;
-	if (slot == NULL)
-		*rv = CKR_SLOT_ID_INVALID;
-	else if (need_token && !slot_token_present(slot))
-		*rv = CKR_TOKEN_NOT_PRESENT;
-	return *rv == CKR_OK ? slot : NULL;
-}
-
 CK_RV
 module_C_GetSlotInfo(CK_SLOT_ID id, CK_SLOT_INFO_PTR info)
 {
 	struct slot *slot;
-	char text[80];
 	CK_RV rv;
 
 	if (info == NULL)
 		return CKR_ARGUMENTS_BAD;
-	rv = module_lock();
+	rv = module_lock_slot(id, false, &slot);
 	if (rv != CKR_OK)
 		return rv;
-	slot = slot_lookup_inlock(id, false, &rv);
-	if (slot != NULL) {
-		memset(info, 0, sizeof(*info));
-		snprintf(text, sizeof(text), "%s", slot->what);
-		module_pad_string(info->slotDescription, sizeof(info->slotDescription), text);
-		module_pad_string(info->manufacturerID, sizeof(info->manufacturerID),
-				  "Linux kernel");
-		info->flags = slot_token_present(slot) ? CKF_TOKEN_PRESENT : 0;
-		info->hardwareVersion = kernel_version();
-		info->firmwareVersion = kernel_version();
-	}
+	memset(info, 0, sizeof(*info));
+	module_pad_string(info->slotDescription, sizeof(info->slotDescription), slot->what);
+	module_pad_string(info->manufacturerID, sizeof(info->manufacturerID), "Linux kernel");
+	info->flags = slot_token_present(slot) ? CKF_TOKEN_PRESENT : 0;
+	info->hardwareVersion = kernel_version();
+	info->firmwareVersion = kernel_version();
 	module_unlock();
-	return rv;
+	return CKR_OK;
 }
 
 CK_RV
@@ -99,58 +79,51 @@ module_C_GetTokenInfo(CK_SLOT_ID id, CK_TOKEN_INFO_PTR info)
 
 	if (info == NULL)
 		return CKR_ARGUMENTS_BAD;
-	rv = module_lock();
+	rv = module_lock_slot(id, true, &slot);
 	if (rv != CKR_OK)
 		return rv;
-	slot = slot_lookup_inlock(id, true, &rv);
-	if (slot != NULL) {
-		memset(info, 0, sizeof(*info));
-		module_pad_string(info->label, sizeof(info->label), slot->label);
-		module_pad_string(info->manufacturerID, sizeof(info->manufacturerID),
-				  "keyring-pkcs11");
-		module_pad_string(info->model, sizeof(info->model), "Linux keyring");
-		/* The keyring's serial: the token is exactly that keyring. */
-		snprintf(serial, sizeof(serial), "%016x", (unsigned)slot->keyring);
-		memcpy(info->serialNumber, serial, sizeof(info->serialNumber));
-		info->flags = CKF_TOKEN_INITIALIZED | CKF_RNG;
-		info->ulMaxSessionCount = CK_EFFECTIVELY_INFINITE;
-		info->ulSessionCount = session_count_inlock(slot, false);
-		info->ulMaxRwSessionCount = CK_EFFECTIVELY_INFINITE;
-		info->ulRwSessionCount = session_count_inlock(slot, true);
-		info->ulMaxPinLen = 0;
-		info->ulMinPinLen = 0;
-		info->ulTotalPublicMemory = CK_UNAVAILABLE_INFORMATION;
-		info->ulFreePublicMemory = CK_UNAVAILABLE_INFORMATION;
-		info->ulTotalPrivateMemory = CK_UNAVAILABLE_INFORMATION;
-		info->ulFreePrivateMemory = CK_UNAVAILABLE_INFORMATION;
-		info->hardwareVersion = kernel_version();
-		info->firmwareVersion = kernel_version();
-	}
+	memset(info, 0, sizeof(*info));
+	module_pad_string(info->label, sizeof(info->label), slot->label);
+	module_pad_string(info->manufacturerID, sizeof(info->manufacturerID), "keyring-pkcs11");
+	module_pad_string(info->model, sizeof(info->model), "Linux keyring");
+	/* The keyring's serial: the token is exactly that keyring. */
+	snprintf(serial, sizeof(serial), "%016x", (unsigned)slot->keyring);
+	memcpy(info->serialNumber, serial, sizeof(info->serialNumber));
+	info->flags = CKF_TOKEN_INITIALIZED | CKF_RNG;
+	info->ulMaxSessionCount = CK_EFFECTIVELY_INFINITE;
+	info->ulSessionCount = session_count_inlock(slot, false);
+	info->ulMaxRwSessionCount = CK_EFFECTIVELY_INFINITE;
+	info->ulRwSessionCount = session_count_inlock(slot, true);
+	info->ulTotalPublicMemory = CK_UNAVAILABLE_INFORMATION;
+	info->ulFreePublicMemory = CK_UNAVAILABLE_INFORMATION;
+	info->ulTotalPrivateMemory = CK_UNAVAILABLE_INFORMATION;
+	info->ulFreePrivateMemory = CK_UNAVAILABLE_INFORMATION;
+	info->hardwareVersion = kernel_version();
+	info->firmwareVersion = kernel_version();
 	module_unlock();
-	return rv;
+	return CKR_OK;
 }
 
 CK_RV
 module_C_GetMechanismList(CK_SLOT_ID id, CK_MECHANISM_TYPE_PTR list, CK_ULONG_PTR count)
 {
 	const struct mechanism *m;
+	struct slot *slot;
 	CK_ULONG n = 0, have;
 	CK_RV rv;
 
 	if (count == NULL)
 		return CKR_ARGUMENTS_BAD;
-	rv = module_lock();
+	rv = module_lock_slot(id, true, &slot);
 	if (rv != CKR_OK)
 		return rv;
-	if (slot_lookup_inlock(id, true, &rv) != NULL) {
-		have = *count;
-		while ((m = mechanism_available_at(n)) != NULL) {
-			if (list != NULL && n < have)
-				list[n] = m->type;
-			n++;
-		}
-		rv = output_buffer_check(list, count, n);
+	have = *count;
+	while ((m = mechanism_available_at(n)) != NULL) {
+		if (list != NULL && n < have)
+			list[n] = m->type;
+		n++;
 	}
+	rv = output_buffer_check(list, count, n);
 	module_unlock();
 	return rv;
 }
@@ -159,22 +132,21 @@ CK_RV
 module_C_GetMechanismInfo(CK_SLOT_ID id, CK_MECHANISM_TYPE type, CK_MECHANISM_INFO_PTR info)
 {
 	const struct mechanism *m;
+	struct slot *slot;
 	CK_RV rv;
 
 	if (info == NULL)
 		return CKR_ARGUMENTS_BAD;
-	rv = module_lock();
+	rv = module_lock_slot(id, true, &slot);
 	if (rv != CKR_OK)
 		return rv;
-	if (slot_lookup_inlock(id, true, &rv) != NULL) {
-		m = mechanism_find(type);
-		if (m == NULL) {
-			rv = CKR_MECHANISM_INVALID;
-		} else {
-			info->ulMinKeySize = m->min_key;
-			info->ulMaxKeySize = m->max_key;
-			info->flags = m->flags;
-		}
+	m = mechanism_find(type);
+	if (m == NULL) {
+		rv = CKR_MECHANISM_INVALID;
+	} else {
+		info->ulMinKeySize = m->min_key;
+		info->ulMaxKeySize = m->max_key;
+		info->flags = m->flags;
 	}
 	module_unlock();
 	return rv;

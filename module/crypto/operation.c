@@ -251,6 +251,22 @@ ends_operation(CK_RV rv, const void *out)
 	return rv != CKR_OK || out != NULL;
 }
 
+/* Feed the last @len bytes (if any) and read the digest, once @out is big enough. */
+static CK_RV
+digest_finish(struct operation *op, const uint8_t *in, size_t len, uint8_t *out, CK_ULONG *out_len)
+{
+	CK_RV rv = output_buffer_check(out, out_len, op->mech->out_len);
+	int ret = 0;
+
+	if (rv != CKR_OK || out == NULL)
+		return rv;
+	if (len > 0)
+		ret = afalg_hash_update(op->fd, in, len);
+	if (ret == 0)
+		ret = afalg_hash_final(op->fd, out, op->mech->out_len);
+	return ret < 0 ? ckr_from_crypto_errno(-ret) : CKR_OK;
+}
+
 CK_RV
 operation_oneshot(struct operation *op, enum op_kind kind, const uint8_t *in, CK_ULONG len,
 		  uint8_t *out, CK_ULONG *out_len)
@@ -261,19 +277,10 @@ operation_oneshot(struct operation *op, enum op_kind kind, const uint8_t *in, CK
 		return CKR_OPERATION_NOT_INITIALIZED;
 	if (op->updated)
 		return CKR_OPERATION_ACTIVE;
-	if (kind == OP_DIGEST) {
-		rv = output_buffer_check(out, out_len, op->mech->out_len);
-		if (rv == CKR_OK && out != NULL) {
-			int ret = afalg_hash_update(op->fd, in, len);
-
-			if (ret == 0)
-				ret = afalg_hash_final(op->fd, out, op->mech->out_len);
-			if (ret < 0)
-				rv = ckr_from_crypto_errno(-ret);
-		}
-	} else {
+	if (kind == OP_DIGEST)
+		rv = digest_finish(op, in, len, out, out_len);
+	else
 		rv = cipher_oneshot(op, in, len, out, out_len);
-	}
 	if (ends_operation(rv, out))
 		operation_end(op);
 	return rv;
@@ -410,17 +417,10 @@ operation_finish(struct operation *op, enum op_kind kind, uint8_t *out, CK_ULONG
 
 	if (op->kind != kind)
 		return CKR_OPERATION_NOT_INITIALIZED;
-	if (kind == OP_DIGEST) {
-		rv = output_buffer_check(out, out_len, op->mech->out_len);
-		if (rv == CKR_OK && out != NULL) {
-			int ret = afalg_hash_final(op->fd, out, op->mech->out_len);
-
-			if (ret < 0)
-				rv = ckr_from_crypto_errno(-ret);
-		}
-	} else {
+	if (kind == OP_DIGEST)
+		rv = digest_finish(op, NULL, 0, out, out_len);
+	else
 		rv = cipher_finish(op, out, out_len);
-	}
 	if (ends_operation(rv, out))
 		operation_end(op);
 	return rv;
