@@ -21,6 +21,7 @@ static struct {
 	CK_C_INITIALIZE_ARGS args;
 	void *app_mutex;
 	pthread_mutex_t os_mutex;
+	char master[256]; /* KEYRING_PKCS11_MASTER, or empty */
 } module = {.os_mutex = PTHREAD_MUTEX_INITIALIZER};
 
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
@@ -45,6 +46,32 @@ static void
 atfork_register(void)
 {
 	pthread_atfork(NULL, NULL, atfork_child);
+}
+
+/*
+ * KEYRING_PKCS11_MASTER=user:<description> names the master key of in-kernel
+ * key generation (docs/keys.md). Read at C_Initialize; a malformed value
+ * fails it with CKR_ARGUMENTS_BAD rather than being ignored.
+ */
+static CK_RV
+read_master_key(void)
+{
+	const char *v = getenv("KEYRING_PKCS11_MASTER");
+
+	module.master[0] = '\0';
+	if (v == NULL || *v == '\0')
+		return CKR_OK;
+	if (strncmp(v, "user:", 5) != 0 || v[5] == '\0' || strlen(v) >= sizeof(module.master) ||
+	    strpbrk(v, " \t\n") != NULL)
+		return CKR_ARGUMENTS_BAD;
+	strcpy(module.master, v);
+	return CKR_OK;
+}
+
+const char *
+module_master_key(void)
+{
+	return module.master[0] != '\0' ? module.master : NULL;
 }
 
 CK_RV
@@ -148,6 +175,8 @@ module_C_Initialize(CK_VOID_PTR init_args)
 	if (module.initialized)
 		return CKR_CRYPTOKI_ALREADY_INITIALIZED;
 	rv = parse_init_args(init_args);
+	if (rv == CKR_OK)
+		rv = read_master_key();
 	if (rv != CKR_OK)
 		return rv;
 	if (module.app_locks) {

@@ -49,6 +49,9 @@ CK_ULONG session_count_inlock(const struct slot *slot, bool rw_only);
 CK_RV session_begin_operation_inlock(struct session *session, enum op_kind kind,
 				     const CK_MECHANISM *mechanism, CK_OBJECT_HANDLE key);
 
+/* The master key for in-kernel key generation ("user:<description>"), or NULL. */
+const char *module_master_key(void);
+
 /* Fill a fixed-width, blank-padded PKCS#11 string field. */
 void module_pad_string(CK_UTF8CHAR *field, size_t width, const char *value);
 

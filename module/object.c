@@ -1,9 +1,54 @@
 /* SPDX-License-Identifier: MIT */
-/* PKCS#11 v2.40 section 5.7: object management (searching and reading). */
+/* PKCS#11 v2.40 section 5.7: object management. */
 #include <stdlib.h>
+#include <string.h>
 
+#include "crypto/operation.h"
 #include "module/module.h"
+#include "objects/attrs.h"
+#include "objects/template.h"
 #include "slots/key-object.h"
+
+/*
+ * Lock, look up the session and load @object into a new key_object (a
+ * description may be 4 KiB: not on the stack). On failure nothing is locked
+ * or allocated.
+ */
+static CK_RV
+lock_object(CK_SESSION_HANDLE handle, CK_OBJECT_HANDLE object, struct session **session,
+	    struct key_object **obj)
+{
+	CK_RV rv = module_lock_session(handle, session);
+
+	if (rv != CKR_OK)
+		return rv;
+	*obj = malloc(sizeof(**obj));
+	rv = *obj == NULL ? CKR_HOST_MEMORY : key_object_load((*session)->slot, object, *obj);
+	if (rv != CKR_OK) {
+		free(*obj);
+		*obj = NULL;
+		module_unlock();
+	}
+	return rv;
+}
+
+static void
+unlock_object(struct key_object *obj)
+{
+	free(obj);
+	module_unlock();
+}
+
+/* CKA_CHECK_VALUE: computed in the kernel for AES keys, empty otherwise. */
+static CK_RV
+check_value_get(const struct key_object *obj, CK_ATTRIBUTE *attr)
+{
+	uint8_t kcv[3];
+
+	if (obj->t.attrs.key_type != CKK_AES || operation_check_value(obj->serial, kcv) != CKR_OK)
+		return attr_fill(attr, NULL, 0);
+	return attr_fill(attr, kcv, sizeof(kcv));
+}
 
 CK_RV
 module_C_GetAttributeValue(CK_SESSION_HANDLE handle, CK_OBJECT_HANDLE object, CK_ATTRIBUTE_PTR tmpl,
@@ -15,19 +60,140 @@ module_C_GetAttributeValue(CK_SESSION_HANDLE handle, CK_OBJECT_HANDLE object, CK
 
 	if (tmpl == NULL && count != 0)
 		return CKR_ARGUMENTS_BAD;
-	rv = module_lock_session(handle, &session);
+	rv = lock_object(handle, object, &session, &obj);
 	if (rv != CKR_OK)
 		return rv;
-	obj = malloc(sizeof(*obj)); /* a description may be 4 KiB */
-	if (obj == NULL)
-		rv = CKR_HOST_MEMORY;
-	else
-		rv = key_object_load(session->slot, object, obj);
-	if (rv == CKR_OK)
-		rv = key_object_get_attributes(obj, tmpl, count);
-	free(obj);
-	module_unlock();
+	for (CK_ULONG i = 0; i < count; i++)
+		rv = attr_result(rv, tmpl[i].type == CKA_CHECK_VALUE
+					     ? check_value_get(obj, &tmpl[i])
+					     : key_object_get_attribute(obj, &tmpl[i]));
+	unlock_object(obj);
 	return rv;
+}
+
+/* Session objects need a session; token objects a read-write one. */
+static CK_RV
+check_writable(const struct session *session, bool token)
+{
+	if (token && !(session->flags & CKF_RW_SESSION))
+		return CKR_SESSION_READ_ONLY;
+	return CKR_OK;
+}
+
+CK_RV
+module_C_CreateObject(CK_SESSION_HANDLE handle, CK_ATTRIBUTE_PTR tmpl, CK_ULONG count,
+		      CK_OBJECT_HANDLE_PTR object)
+{
+	struct key_template *t;
+	struct session *session;
+	CK_RV rv;
+
+	if ((tmpl == NULL && count != 0) || object == NULL)
+		return CKR_ARGUMENTS_BAD;
+	t = malloc(sizeof(*t));
+	if (t == NULL)
+		return CKR_HOST_MEMORY;
+	rv = module_lock_session(handle, &session);
+	if (rv != CKR_OK)
+		goto out;
+	rv = template_new_key(tmpl, count, TEMPLATE_CREATE, CK_UNAVAILABLE_INFORMATION, t);
+	if (rv == CKR_OK)
+		rv = check_writable(session, t->token);
+	if (rv == CKR_OK)
+		rv = key_object_create(session->slot, t, session->handle, object);
+	module_unlock();
+out:
+	/* t->value points into the caller's template: nothing of the key was copied. */
+	free(t);
+	return rv;
+}
+
+CK_RV
+module_C_CopyObject(CK_SESSION_HANDLE handle, CK_OBJECT_HANDLE object, CK_ATTRIBUTE_PTR tmpl,
+		    CK_ULONG count, CK_OBJECT_HANDLE_PTR copy)
+{
+	struct session *session;
+	struct key_object *obj;
+	struct key_template *t;
+	CK_RV rv;
+
+	if ((tmpl == NULL && count != 0) || copy == NULL)
+		return CKR_ARGUMENTS_BAD;
+	t = malloc(sizeof(*t));
+	if (t == NULL)
+		return CKR_HOST_MEMORY;
+	rv = lock_object(handle, object, &session, &obj);
+	if (rv != CKR_OK)
+		goto out;
+	rv = template_change_key(&obj->t, tmpl, count, TEMPLATE_COPY, t);
+	if (rv == CKR_OK)
+		rv = check_writable(session, t->token);
+	if (rv == CKR_OK)
+		rv = key_object_copy(session->slot, obj, t, session->handle, copy);
+	unlock_object(obj);
+out:
+	free(t);
+	return rv;
+}
+
+CK_RV
+module_C_SetAttributeValue(CK_SESSION_HANDLE handle, CK_OBJECT_HANDLE object, CK_ATTRIBUTE_PTR tmpl,
+			   CK_ULONG count)
+{
+	struct session *session;
+	struct key_object *obj;
+	struct key_template *t;
+	CK_RV rv;
+
+	if (tmpl == NULL && count != 0)
+		return CKR_ARGUMENTS_BAD;
+	t = malloc(sizeof(*t));
+	if (t == NULL)
+		return CKR_HOST_MEMORY;
+	rv = lock_object(handle, object, &session, &obj);
+	if (rv != CKR_OK)
+		goto out;
+	/* Descriptions never change (CKA_MODIFIABLE is FALSE): only no-ops pass. */
+	rv = template_change_key(&obj->t, tmpl, count, TEMPLATE_SET, t);
+	if (rv == CKR_OK && !template_same_key(&obj->t, t))
+		rv = CKR_ACTION_PROHIBITED;
+	unlock_object(obj);
+out:
+	free(t);
+	return rv;
+}
+
+CK_RV
+module_C_DestroyObject(CK_SESSION_HANDLE handle, CK_OBJECT_HANDLE object)
+{
+	struct session *session;
+	struct key_object *obj;
+	CK_RV rv = lock_object(handle, object, &session, &obj);
+
+	if (rv != CKR_OK)
+		return rv;
+	rv = check_writable(session, obj->t.token);
+	if (rv == CKR_OK)
+		rv = key_object_destroy(obj);
+	unlock_object(obj);
+	return rv;
+}
+
+CK_RV
+module_C_GetObjectSize(CK_SESSION_HANDLE handle, CK_OBJECT_HANDLE object, CK_ULONG_PTR size)
+{
+	struct session *session;
+	struct key_object *obj;
+	CK_RV rv;
+
+	if (size == NULL)
+		return CKR_ARGUMENTS_BAD;
+	rv = lock_object(handle, object, &session, &obj);
+	if (rv != CKR_OK)
+		return rv;
+	*size = key_object_size(obj);
+	unlock_object(obj);
+	return CKR_OK;
 }
 
 CK_RV

@@ -38,9 +38,11 @@ session_lookup_inlock(CK_SESSION_HANDLE handle)
 	return NULL;
 }
 
+/* End the session's work and destroy its session objects (v2.40 section 6.7.5). */
 static void
 session_free(struct session *session)
 {
+	key_object_destroy_session_objects(session->slot, session->handle);
 	operation_end(&session->op);
 	free(session->found);
 	free(session);
@@ -118,7 +120,7 @@ session_begin_operation_inlock(struct session *session, enum op_kind kind,
 			return CKR_KEY_HANDLE_INVALID;
 		if (rv != CKR_OK)
 			return rv;
-		if (obj.key_type != m->key_type)
+		if (obj.t.attrs.key_type != m->key_type)
 			return CKR_KEY_TYPE_INCONSISTENT;
 		if (obj.payload_len < (long)m->min_key || obj.payload_len > (long)m->max_key)
 			return CKR_KEY_SIZE_RANGE;

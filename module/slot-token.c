@@ -3,10 +3,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include "common/ckr.h"
 #include "crypto/mechanism.h"
 #include "module/module.h"
+#include "slots/keyring.h"
 
 CK_RV
 module_C_GetSlotList(CK_BBOOL token_present, CK_SLOT_ID_PTR list, CK_ULONG_PTR count)
@@ -73,6 +75,7 @@ module_C_GetSlotInfo(CK_SLOT_ID id, CK_SLOT_INFO_PTR info)
 CK_RV
 module_C_GetTokenInfo(CK_SLOT_ID id, CK_TOKEN_INFO_PTR info)
 {
+	struct keyring_quota quota;
 	struct slot *slot;
 	char serial[17];
 	CK_RV rv;
@@ -85,19 +88,28 @@ module_C_GetTokenInfo(CK_SLOT_ID id, CK_TOKEN_INFO_PTR info)
 	memset(info, 0, sizeof(*info));
 	module_pad_string(info->label, sizeof(info->label), slot->label);
 	module_pad_string(info->manufacturerID, sizeof(info->manufacturerID), "keyring-pkcs11");
-	module_pad_string(info->model, sizeof(info->model), "Linux keyring");
+	/* "+kmk": C_GenerateKey makes keys inside the kernel (docs/keys.md). */
+	module_pad_string(info->model, sizeof(info->model),
+			  module_master_key() ? "Linux keyring+kmk" : "Linux keyring");
 	/* The keyring's serial: the token is exactly that keyring. */
 	snprintf(serial, sizeof(serial), "%016x", (unsigned)slot->keyring);
 	memcpy(info->serialNumber, serial, sizeof(info->serialNumber));
 	info->flags = CKF_TOKEN_INITIALIZED | CKF_RNG;
+	if (!slot_writable(slot))
+		info->flags |= CKF_WRITE_PROTECTED;
 	info->ulMaxSessionCount = CK_EFFECTIVELY_INFINITE;
 	info->ulSessionCount = session_count_inlock(slot, false);
 	info->ulMaxRwSessionCount = CK_EFFECTIVELY_INFINITE;
 	info->ulRwSessionCount = session_count_inlock(slot, true);
-	info->ulTotalPublicMemory = CK_UNAVAILABLE_INFORMATION;
-	info->ulFreePublicMemory = CK_UNAVAILABLE_INFORMATION;
-	info->ulTotalPrivateMemory = CK_UNAVAILABLE_INFORMATION;
-	info->ulFreePrivateMemory = CK_UNAVAILABLE_INFORMATION;
+	/* Keys are charged to the caller's key quota (bytes), whatever the token. */
+	if (keyring_quota(getuid(), &quota) == 0) {
+		info->ulTotalPublicMemory = info->ulTotalPrivateMemory = quota.max_bytes;
+		info->ulFreePublicMemory = info->ulFreePrivateMemory =
+			quota.bytes < quota.max_bytes ? quota.max_bytes - quota.bytes : 0;
+	} else {
+		info->ulTotalPublicMemory = info->ulTotalPrivateMemory = CK_UNAVAILABLE_INFORMATION;
+		info->ulFreePublicMemory = info->ulFreePrivateMemory = CK_UNAVAILABLE_INFORMATION;
+	}
 	info->hardwareVersion = kernel_version();
 	info->firmwareVersion = kernel_version();
 	module_unlock();

@@ -35,22 +35,32 @@ parse_ulong(const char *s, size_t len, int base, unsigned long max, unsigned lon
 	return 0;
 }
 
+static const struct {
+	const char *name;
+	enum keyring_key_type type;
+} key_types[] = {
+	{"user", KEY_TYPE_USER},
+	{"logon", KEY_TYPE_LOGON},
+	{"keyring", KEY_TYPE_KEYRING},
+	{"encrypted", KEY_TYPE_ENCRYPTED},
+};
+
 static enum keyring_key_type
 type_from_name(const char *s, size_t len)
 {
-	static const struct {
-		const char *name;
-		enum keyring_key_type type;
-	} types[] = {
-		{"user", KEY_TYPE_USER},
-		{"logon", KEY_TYPE_LOGON},
-		{"keyring", KEY_TYPE_KEYRING},
-	};
-
-	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-		if (strlen(types[i].name) == len && memcmp(types[i].name, s, len) == 0)
-			return types[i].type;
+	for (size_t i = 0; i < sizeof(key_types) / sizeof(key_types[0]); i++)
+		if (strlen(key_types[i].name) == len && memcmp(key_types[i].name, s, len) == 0)
+			return key_types[i].type;
 	return KEY_TYPE_OTHER;
+}
+
+const char *
+keyring_type_name(enum keyring_key_type type)
+{
+	for (size_t i = 0; i < sizeof(key_types) / sizeof(key_types[0]); i++)
+		if (key_types[i].type == type)
+			return key_types[i].name;
+	return NULL;
 }
 
 int
@@ -279,4 +289,61 @@ int
 keyring_link(int32_t key, int32_t ring)
 {
 	return keyctl_link(key, ring) < 0 ? -errno : 0;
+}
+
+int
+keyring_unlink(int32_t key, int32_t ring)
+{
+	return keyctl_unlink(key, ring) < 0 ? -errno : 0;
+}
+
+int
+keyring_invalidate(int32_t key)
+{
+	return keyctl_invalidate(key) < 0 ? -errno : 0;
+}
+
+int
+keyring_setperm(int32_t key, uint32_t perm)
+{
+	return keyctl_setperm(key, perm) < 0 ? -errno : 0;
+}
+
+int32_t
+keyring_add(enum keyring_key_type type, const char *description, const void *payload, size_t len,
+	    int32_t ring)
+{
+	const char *name = keyring_type_name(type);
+	key_serial_t k;
+
+	if (name == NULL)
+		return -EINVAL;
+	k = add_key(name, description, payload, len, ring);
+	return k < 0 ? -errno : k;
+}
+
+int
+keyring_quota(uid_t uid, struct keyring_quota *q)
+{
+	char line[256];
+	int ret = -ENOENT;
+	FILE *f;
+
+	f = fopen("/proc/key-users", "re");
+	if (f == NULL)
+		return -errno;
+	/* "%5u: %5d %d/%d %d/%d %d/%d": uid, usage, keys/instantiated,
+	 * quota keys/max keys, quota bytes/max bytes. */
+	while (fgets(line, sizeof(line), f) != NULL) {
+		unsigned long u, usage, nkeys, nikeys;
+
+		if (sscanf(line, " %lu: %lu %lu/%lu %lu/%lu %lu/%lu", &u, &usage, &nkeys, &nikeys,
+			   &q->keys, &q->max_keys, &q->bytes, &q->max_bytes) == 8 &&
+		    u == uid) {
+			ret = 0;
+			break;
+		}
+	}
+	fclose(f);
+	return ret;
 }

@@ -20,6 +20,7 @@ enum keyring_key_type {
 	KEY_TYPE_USER,
 	KEY_TYPE_LOGON,
 	KEY_TYPE_KEYRING,
+	KEY_TYPE_ENCRYPTED,
 };
 
 /* The parsed result of KEYCTL_DESCRIBE: "type;uid;gid;perm;description". */
@@ -79,5 +80,27 @@ long keyring_read(int32_t key, void *buf, size_t len);
 
 /* Return: 0 or -errno. */
 int keyring_link(int32_t key, int32_t ring);
+int keyring_unlink(int32_t key, int32_t ring);
+int keyring_invalidate(int32_t key);
+int keyring_setperm(int32_t key, uint32_t perm);
+
+/* The key quota of a user, from /proc/key-users. */
+struct keyring_quota {
+	unsigned long keys, max_keys;	/* keys charged, and the limit */
+	unsigned long bytes, max_bytes; /* bytes charged, and the limit */
+};
+
+/* Return: 0 and @uid's quota, or -errno (-ENOENT: the user has no keys). */
+int keyring_quota(uid_t uid, struct keyring_quota *q);
+
+/* Kernel name of a key type ("logon"); NULL for KEY_TYPE_OTHER. */
+const char *keyring_type_name(enum keyring_key_type type);
+
+/*
+ * keyring_add() - add_key(2): a new key of @type in @ring
+ * Return: its serial (> 0), or -errno (-EDQUOT: quota exhausted).
+ */
+int32_t keyring_add(enum keyring_key_type type, const char *description, const void *payload,
+		    size_t len, int32_t ring);
 
 #endif

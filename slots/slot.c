@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include "slots/keyring.h"
 #include "slots/slot.h"
@@ -33,6 +35,8 @@ slot_init_all(void)
 		int create = slot->special == KEY_SPEC_USER_KEYRING;
 
 		slot->user = (CK_USER_TYPE)-1;
+		/* Forget, without touching, a ring inherited across fork(). */
+		slot->session_ring = 0;
 		slot->keyring = keyring_resolve(slot->special, create);
 		if (slot->keyring <= 0)
 			continue;
@@ -50,10 +54,54 @@ slot_init_all(void)
 	return CKR_OK;
 }
 
+/* Possessor-only: other processes of the same user cannot even view it. */
+#define SESSION_RING_PERM 0x3f000000
+
+int32_t
+slot_session_ring(struct slot *slot, bool create)
+{
+	char name[64];
+	int32_t ring;
+	int ret;
+
+	if (slot->session_ring > 0 || !create)
+		return slot->session_ring;
+	snprintf(name, sizeof(name), "pkcs11:session-objects:%lu", slot->id);
+	ring = keyring_add(KEY_TYPE_KEYRING, name, NULL, 0, KEY_SPEC_PROCESS_KEYRING);
+	if (ring < 0)
+		return ring;
+	ret = keyring_setperm(ring, SESSION_RING_PERM);
+	if (ret < 0) {
+		keyring_invalidate(ring);
+		return ret;
+	}
+	slot->session_ring = ring;
+	return ring;
+}
+
+/* Possessor write permission (the module possesses both token keyrings). */
+#define PERM_POSSESSOR_WRITE 0x04000000
+
+bool
+slot_writable(const struct slot *slot)
+{
+	struct key_desc *d = malloc(sizeof(*d));
+	bool writable;
+
+	writable = d != NULL && keyring_describe(slot->keyring, d) == 0 &&
+		   (d->perm & PERM_POSSESSOR_WRITE);
+	free(d);
+	return writable;
+}
+
 void
 slot_uninit_all(void)
 {
 	for (CK_ULONG i = 0; i < slot_count(); i++) {
+		/* C_Finalize destroys the session objects of this process. */
+		if (slots[i].session_ring > 0)
+			keyring_invalidate(slots[i].session_ring);
+		slots[i].session_ring = 0;
 		slots[i].keyring = 0;
 		slots[i].user = (CK_USER_TYPE)-1;
 	}

@@ -16,17 +16,28 @@
 
 struct slot {
 	CK_SLOT_ID id;
-	int32_t special;   /* KEY_SPEC_SESSION_KEYRING, KEY_SPEC_USER_KEYRING */
-	int32_t keyring;   /* serial resolved at C_Initialize; <= 0: unavailable */
-	const char *label; /* token label */
-	const char *what;  /* slot description prefix */
-	CK_USER_TYPE user; /* logged-in user type, or (CK_USER_TYPE)-1 */
+	int32_t special;      /* KEY_SPEC_SESSION_KEYRING, KEY_SPEC_USER_KEYRING */
+	int32_t keyring;      /* serial resolved at C_Initialize; <= 0: unavailable */
+	const char *label;    /* token label */
+	const char *what;     /* slot description prefix */
+	CK_USER_TYPE user;    /* logged-in user type, or (CK_USER_TYPE)-1 */
+	int32_t session_ring; /* this process's session objects, or 0 */
 };
 
 /* Resolve the keyrings behind every slot. Return: CKR_OK (always: a keyring
  * that cannot be resolved leaves its token not present). */
 CK_RV slot_init_all(void);
 void slot_uninit_all(void);
+
+/*
+ * slot_session_ring() - the keyring of this process's session objects
+ * A keyring in the process keyring with possessor-only permissions, made on
+ * first use when @create. Return: its serial, 0 if none, or -errno.
+ */
+int32_t slot_session_ring(struct slot *slot, bool create);
+
+/* Whether this process may add keys to the token's keyring. */
+bool slot_writable(const struct slot *slot);
 
 CK_ULONG slot_count(void);
 /* Slot by index, 0 <= i < slot_count(). */

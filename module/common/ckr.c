@@ -44,6 +44,28 @@ ckr_from_key_read_errno(int err)
 }
 
 CK_RV
+ckr_from_key_write_errno(int err)
+{
+	CK_RV rv = ckr_common(err);
+
+	if (rv != CKR_OK)
+		return rv;
+	switch (err) {
+	case ENOKEY:
+	case EKEYREVOKED:
+	case EKEYEXPIRED:
+		return CKR_OBJECT_HANDLE_INVALID;
+	case EACCES:
+	case EPERM:
+		return CKR_TOKEN_WRITE_PROTECTED;
+	case EINVAL: /* a payload or description the key type refuses */
+		return CKR_ATTRIBUTE_VALUE_INVALID;
+	default:
+		return CKR_DEVICE_ERROR;
+	}
+}
+
+CK_RV
 ckr_from_key_use_errno(int err)
 {
 	CK_RV rv = ckr_common(err);
@@ -122,6 +144,8 @@ static const struct {
 	NAME(CKR_FUNCTION_FAILED),
 	NAME(CKR_ARGUMENTS_BAD),
 	NAME(CKR_CANT_LOCK),
+	NAME(CKR_ACTION_PROHIBITED),
+	NAME(CKR_ATTRIBUTE_READ_ONLY),
 	NAME(CKR_ATTRIBUTE_SENSITIVE),
 	NAME(CKR_ATTRIBUTE_TYPE_INVALID),
 	NAME(CKR_ATTRIBUTE_VALUE_INVALID),
@@ -149,6 +173,9 @@ static const struct {
 	NAME(CKR_TOKEN_NOT_PRESENT),
 	NAME(CKR_TOKEN_WRITE_PROTECTED),
 	NAME(CKR_USER_ALREADY_LOGGED_IN),
+	NAME(CKR_USER_ANOTHER_ALREADY_LOGGED_IN),
+	NAME(CKR_SESSION_READ_WRITE_SO_EXISTS),
+	NAME(CKR_FUNCTION_NOT_PARALLEL),
 	NAME(CKR_USER_NOT_LOGGED_IN),
 	NAME(CKR_USER_TYPE_INVALID),
 	NAME(CKR_TEMPLATE_INCOMPLETE),

@@ -13,6 +13,8 @@
 
 /* Looking up or reading a key or keyring (describe, list, read). */
 CK_RV ckr_from_key_read_errno(int err);
+/* Creating, linking, unlinking or invalidating a key. */
+CK_RV ckr_from_key_write_errno(int err);
 /* Keying an AF_ALG transform by serial (ALG_SET_KEY_BY_KEY_SERIAL). */
 CK_RV ckr_from_key_use_errno(int err);
 /* Any other kernel call in the crypto path (socket, sendmsg, read). */

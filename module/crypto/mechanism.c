@@ -19,8 +19,17 @@
 		.key_type = UNKEYED, .flags = CKF_DIGEST, .out_len = (len),                        \
 	}
 
-/* PKCS#11 v2.40 Current Mechanisms, sections 2.8 (AES) and 2.16 (SHA). */
+/* Key generation runs in keyctl, not AF_ALG: always available. */
+#define KEYGEN(ckm, min, max)                                                                      \
+	{                                                                                          \
+		.type = (ckm), .mode = MODE_KEYGEN, .key_type = UNKEYED, .min_key = (min),         \
+		.max_key = (max), .flags = CKF_GENERATE,                                           \
+	}
+
+/* PKCS#11 v2.40 Current Mechanisms, sections 2.8 (AES), 2.16 (SHA), 2.35 (generic). */
 static const struct mechanism mechanisms[] = {
+	KEYGEN(CKM_AES_KEY_GEN, 16, 32),
+	KEYGEN(CKM_GENERIC_SECRET_KEY_GEN, 1, 4096),
 	AES(CKM_AES_ECB, "ecb(aes)", MODE_ECB, 0),
 	AES(CKM_AES_CBC, "cbc(aes)", MODE_CBC, 16),
 	AES(CKM_AES_CBC_PAD, "cbc(aes)", MODE_CBC_PAD, 16),
@@ -43,8 +52,11 @@ mechanism_probe(void)
 		const struct mechanism *m = &mechanisms[i];
 
 		/* A keyed mechanism is useless where keys cannot be set by serial. */
-		available[i] = (m->key_type == UNKEYED || by_serial) &&
-			       afalg_probe(m->alg_type, m->alg_name) == 0;
+		if (m->alg_type == NULL)
+			available[i] = true;
+		else
+			available[i] = (m->key_type == UNKEYED || by_serial) &&
+				       afalg_probe(m->alg_type, m->alg_name) == 0;
 	}
 }
 
@@ -81,6 +93,7 @@ mechanism_check_param(const struct mechanism *m, const CK_MECHANISM *mech, unsig
 	*counter_bits = 128;
 	memset(iv, 0, 16);
 	switch (m->mode) {
+	case MODE_KEYGEN:
 	case MODE_DIGEST:
 	case MODE_ECB:
 		/* No parameter; tolerate a NULL pointer with any zero length. */

@@ -13,6 +13,7 @@
 #include "common/pkcs11.h"
 
 enum mech_mode {
+	MODE_KEYGEN,
 	MODE_DIGEST,
 	MODE_ECB,
 	MODE_CBC,
@@ -22,7 +23,7 @@ enum mech_mode {
 
 struct mechanism {
 	CK_MECHANISM_TYPE type;
-	const char *alg_type; /* AF_ALG type: "skcipher", "hash" */
+	const char *alg_type; /* AF_ALG type: "skcipher", "hash"; NULL: no AF_ALG */
 	const char *alg_name; /* AF_ALG name: "cbc(aes)", "sha256" */
 	enum mech_mode mode;
 	CK_KEY_TYPE key_type;	   /* CK_UNAVAILABLE_INFORMATION: unkeyed */

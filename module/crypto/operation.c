@@ -152,6 +152,7 @@ cipher_request(struct operation *op, const uint8_t *in, size_t len, uint8_t *out
 		break;
 	case MODE_ECB:
 	case MODE_DIGEST:
+	case MODE_KEYGEN:
 		break;
 	}
 	return CKR_OK;
@@ -424,4 +425,22 @@ operation_finish(struct operation *op, enum op_kind kind, uint8_t *out, CK_ULONG
 	if (ends_operation(rv, out))
 		operation_end(op);
 	return rv;
+}
+
+CK_RV
+operation_check_value(int32_t serial, uint8_t out[3])
+{
+	static const uint8_t zero[AES_BLOCK];
+	uint8_t block[AES_BLOCK];
+	int fd, ret;
+
+	fd = afalg_open("skcipher", "ecb(aes)", serial);
+	if (fd < 0)
+		return ckr_from_key_use_errno(-fd);
+	ret = afalg_cipher(fd, true, NULL, 0, zero, AES_BLOCK, block);
+	afalg_close(fd);
+	if (ret < 0)
+		return ckr_from_crypto_errno(-ret);
+	memcpy(out, block, 3);
+	return CKR_OK;
 }

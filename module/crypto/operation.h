@@ -59,6 +59,13 @@ CK_RV operation_update(struct operation *op, enum op_kind kind, const uint8_t *i
 /* C_*Final. */
 CK_RV operation_finish(struct operation *op, enum op_kind kind, uint8_t *out, CK_ULONG *out_len);
 
+/*
+ * operation_check_value() - CKA_CHECK_VALUE of an AES key: the first 3 bytes
+ * of AES-ECB of a zero block, computed in the kernel.
+ * Return: CKR_OK, or a key-use error; CKR_MECHANISM_INVALID without AF_ALG.
+ */
+CK_RV operation_check_value(int32_t serial, uint8_t out[3]);
+
 /* End the operation, whatever its state. Idempotent. */
 void operation_end(struct operation *op);
 

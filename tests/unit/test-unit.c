@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -15,6 +16,8 @@
 #include "crypto/padding.h"
 #include "module/module.h"
 #include "objects/attrs.h"
+#include "objects/template.h"
+#include "slots/key-desc.h"
 #include "slots/keyring.h"
 
 static void
@@ -172,6 +175,236 @@ test_mechanisms_unprobed(void **state)
 	assert_null(mechanism_available_at(0));
 }
 
+static void
+test_key_desc_round_trip(void **state)
+{
+	static struct key_attrs a, b;
+	char desc[KEY_DESC_MAX + 1];
+	int n;
+
+	(void)state;
+	memset(&a, 0, sizeof(a));
+	a.key_type = CKK_SHA256_HMAC;
+	a.value_len = 48;
+	a.usage = USAGE_SIGN | USAGE_VERIFY;
+	a.flags = FLAG_DESTROYABLE | FLAG_SENSITIVE | FLAG_LOCAL;
+	memcpy(a.nonce, "\x01\x23\x45\x67\x89\xab\xcd\xef", 8);
+	a.id[0] = 0x00;
+	a.id[1] = 0xff;
+	a.id_len = 2;
+	a.label_len = 15;
+	memcpy(a.label, "a;label=b\nc: 32", 16);
+	n = key_desc_encode(&a, desc, sizeof(desc));
+	assert_true(n > 0);
+	assert_string_equal(desc, "pkcs11:n=0123456789abcdef;k=sha256-hmac;l=48;u=sv;f=dsl;id=00ff;"
+				  "label=a;label=b\nc: 32");
+	assert_int_equal(key_desc_decode(desc, (size_t)n, &b), 0);
+	assert_int_equal(b.key_type, a.key_type);
+	assert_int_equal(b.value_len, 48);
+	assert_int_equal(b.usage, a.usage);
+	assert_int_equal(b.flags, a.flags);
+	assert_memory_equal(b.nonce, a.nonce, 8);
+	assert_int_equal(b.id_len, 2);
+	assert_memory_equal(b.id, a.id, 2);
+	assert_int_equal(b.label_len, 15);
+	assert_memory_equal(b.label, a.label, 15);
+	assert_int_equal(b.session, 0);
+	/* A session object records its session before the label. */
+	a.session = 42;
+	n = key_desc_encode(&a, desc, sizeof(desc));
+	assert_non_null(strstr(desc, ";s=42;label="));
+	assert_int_equal(key_desc_decode(desc, (size_t)n, &b), 0);
+	assert_int_equal(b.session, 42);
+	/* Too long for the kernel. */
+	a.label_len = KEY_DESC_MAX;
+	memset(a.label, 'x', KEY_DESC_MAX);
+	assert_int_equal(key_desc_encode(&a, desc, sizeof(desc)), -EINVAL);
+}
+
+static void
+test_key_desc_rejects(void **state)
+{
+	static const char *bad[] = {
+		"svc:web-key",
+		"pkcs11:",
+		"pkcs11:n=0123456789abcdef;k=aes;l=16;u=ed;f=cd;id=;",		  /* no label */
+		"pkcs11:n=0123456789ABCDEF;k=aes;l=16;u=ed;f=cd;id=;label=x",	  /* upper hex */
+		"pkcs11:n=0123456789abcde;k=aes;l=16;u=ed;f=cd;id=;label=x",	  /* 15 digits */
+		"pkcs11:n=0123456789abcdef;k=des;l=16;u=ed;f=cd;id=;label=x",	  /* type */
+		"pkcs11:n=0123456789abcdef;k=aes;l=016;u=ed;f=cd;id=;label=x",	  /* leading 0 */
+		"pkcs11:n=0123456789abcdef;k=aes;l=0;u=ed;f=cd;id=;label=x",	  /* empty key */
+		"pkcs11:n=0123456789abcdef;k=aes;l=16;u=de;f=cd;id=;label=x",	  /* order */
+		"pkcs11:n=0123456789abcdef;k=aes;l=16;u=ee;f=cd;id=;label=x",	  /* twice */
+		"pkcs11:n=0123456789abcdef;k=aes;l=16;u=ed;f=cdq;id=;label=x",	  /* letter */
+		"pkcs11:n=0123456789abcdef;k=aes;l=16;u=ed;f=cd;id=0;label=x",	  /* odd hex */
+		"pkcs11:n=0123456789abcdef;k=aes;l=16;u=ed;f=cd;id=;s=0;label=x", /* session 0 */
+		"pkcs11:n=0123456789abcdef;l=16;k=aes;u=ed;f=cd;id=;label=x",	  /* order */
+	};
+	struct key_attrs *a = malloc(sizeof(*a));
+	static const char ok[] = "pkcs11:n=0123456789abcdef;k=aes;l=16;u=;f=;id=;label=";
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (key_desc_decode(bad[i], strlen(bad[i]), a) != -EINVAL)
+			fail_msg("accepted: \"%s\"", bad[i]);
+	assert_int_equal(key_desc_decode(ok, strlen(ok), a), 0);
+	assert_int_equal(a->usage, 0);
+	assert_int_equal(a->label_len, 0);
+	free(a);
+}
+
+static void
+test_template_rules(void **state)
+{
+	static struct key_template t;
+	CK_OBJECT_CLASS secret = CKO_SECRET_KEY, data = CKO_DATA;
+	CK_KEY_TYPE aes = CKK_AES, generic = CKK_GENERIC_SECRET;
+	CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
+	CK_ULONG len32 = 32, len15 = 15;
+	uint8_t value[32] = {0};
+	CK_ATTRIBUTE base[] = {
+		{CKA_CLASS, &secret, sizeof(secret)},
+		{CKA_KEY_TYPE, &aes, sizeof(aes)},
+		{CKA_VALUE, value, 32},
+		{CKA_LABEL, "k", 1},
+	};
+
+	(void)state;
+	assert_int_equal(template_new_key(base, 4, TEMPLATE_CREATE, 0, &t), CKR_OK);
+	assert_int_equal(t.storage, STORE_LOGON);
+	assert_true(t.token);
+	assert_int_equal(t.attrs.value_len, 32);
+	assert_int_equal(t.attrs.usage, USAGE_ALL);
+	assert_true(t.attrs.flags & FLAG_SENSITIVE);
+	assert_false(t.attrs.flags & FLAG_EXTRACTABLE);
+	assert_int_equal(template_new_key(base, 3, TEMPLATE_CREATE, 0, &t), CKR_OK);
+	assert_int_equal(template_new_key(base + 1, 3, TEMPLATE_CREATE, 0, &t),
+			 CKR_TEMPLATE_INCOMPLETE);
+	{
+		CK_ATTRIBUTE x[] = {base[0], base[1], base[2], {CKA_EXTRACTABLE, &yes, 1}};
+
+		assert_int_equal(template_new_key(x, 4, TEMPLATE_CREATE, 0, &t), CKR_OK);
+		assert_int_equal(t.storage, STORE_USER);
+		assert_false(t.attrs.flags & FLAG_SENSITIVE);
+	}
+	{
+		CK_ATTRIBUTE x[] = {base[0],
+				    base[1],
+				    base[2],
+				    {CKA_EXTRACTABLE, &yes, 1},
+				    {CKA_SENSITIVE, &yes, 1}};
+
+		assert_int_equal(template_new_key(x, 5, TEMPLATE_CREATE, 0, &t),
+				 CKR_TEMPLATE_INCONSISTENT);
+	}
+	{
+		CK_ATTRIBUTE x[] = {base[0], base[1], {CKA_VALUE, value, 15}};
+
+		assert_int_equal(template_new_key(x, 3, TEMPLATE_CREATE, 0, &t),
+				 CKR_ATTRIBUTE_VALUE_INVALID);
+	}
+	{
+		CK_ATTRIBUTE x[] = {{CKA_CLASS, &data, sizeof(data)}, base[1], base[2]};
+
+		assert_int_equal(template_new_key(x, 3, TEMPLATE_CREATE, 0, &t),
+				 CKR_TEMPLATE_INCONSISTENT);
+	}
+	{
+		CK_ATTRIBUTE x[] = {base[0], base[1], base[2], {CKA_LOCAL, &no, 1}};
+
+		assert_int_equal(template_new_key(x, 4, TEMPLATE_CREATE, 0, &t),
+				 CKR_ATTRIBUTE_READ_ONLY);
+	}
+	{
+		CK_ATTRIBUTE x[] = {base[0], base[1], base[2], {CKA_TOKEN, &yes, 2}};
+
+		assert_int_equal(template_new_key(x, 4, TEMPLATE_CREATE, 0, &t),
+				 CKR_ATTRIBUTE_VALUE_INVALID);
+	}
+	{
+		CK_ATTRIBUTE x[] = {base[0], base[1], base[2], {CKA_MODULUS, value, 4}};
+
+		assert_int_equal(template_new_key(x, 4, TEMPLATE_CREATE, 0, &t),
+				 CKR_ATTRIBUTE_TYPE_INVALID);
+	}
+	{
+		CK_ATTRIBUTE x[] = {base[0], base[1], base[2], {CKA_LABEL, "a\0b", 3}};
+
+		assert_int_equal(template_new_key(x, 4, TEMPLATE_CREATE, 0, &t),
+				 CKR_ATTRIBUTE_VALUE_INVALID);
+	}
+	{
+		CK_ATTRIBUTE x[] = {
+			base[0], base[1], base[2], {CKA_TOKEN, &yes, 1}, {CKA_TOKEN, &no, 1}};
+
+		assert_int_equal(template_new_key(x, 5, TEMPLATE_CREATE, 0, &t),
+				 CKR_TEMPLATE_INCONSISTENT);
+	}
+	/* Generation. */
+	{
+		CK_ATTRIBUTE x[] = {{CKA_VALUE_LEN, &len32, sizeof(len32)}};
+		CK_ATTRIBUTE y[] = {{CKA_VALUE_LEN, &len15, sizeof(len15)}};
+		CK_ATTRIBUTE z[] = {{CKA_VALUE_LEN, &len32, sizeof(len32)},
+				    {CKA_KEY_TYPE, &generic, sizeof(generic)}};
+		CK_ATTRIBUTE v[] = {{CKA_VALUE_LEN, &len32, sizeof(len32)}, base[2]};
+
+		assert_int_equal(template_new_key(x, 1, TEMPLATE_GENERATE, CKM_AES_KEY_GEN, &t),
+				 CKR_OK);
+		assert_int_equal(t.attrs.key_type, CKK_AES);
+		assert_true(t.attrs.flags & FLAG_LOCAL);
+		assert_int_equal(template_new_key(y, 1, TEMPLATE_GENERATE, CKM_AES_KEY_GEN, &t),
+				 CKR_ATTRIBUTE_VALUE_INVALID);
+		assert_int_equal(template_new_key(z, 2, TEMPLATE_GENERATE, CKM_AES_KEY_GEN, &t),
+				 CKR_TEMPLATE_INCONSISTENT);
+		assert_int_equal(
+			template_new_key(z, 2, TEMPLATE_GENERATE, CKM_GENERIC_SECRET_KEY_GEN, &t),
+			CKR_OK);
+		assert_int_equal(template_new_key(v, 2, TEMPLATE_GENERATE, CKM_AES_KEY_GEN, &t),
+				 CKR_ATTRIBUTE_READ_ONLY);
+		assert_int_equal(template_new_key(NULL, 0, TEMPLATE_GENERATE, CKM_AES_KEY_GEN, &t),
+				 CKR_TEMPLATE_INCOMPLETE);
+	}
+}
+
+static void
+test_template_change(void **state)
+{
+	static struct key_template cur, t;
+	CK_OBJECT_CLASS secret = CKO_SECRET_KEY;
+	CK_KEY_TYPE aes = CKK_AES;
+	CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
+	uint8_t value[16] = {0};
+	CK_ATTRIBUTE create[] = {
+		{CKA_CLASS, &secret, sizeof(secret)},
+		{CKA_KEY_TYPE, &aes, sizeof(aes)},
+		{CKA_VALUE, value, 16},
+		{CKA_SENSITIVE, &no, 1},
+		{CKA_LABEL, "old", 3},
+	};
+	CK_ATTRIBUTE same[] = {{CKA_LABEL, "old", 3}};
+	CK_ATTRIBUTE relabel[] = {{CKA_LABEL, "new", 3}};
+	CK_ATTRIBUTE klass[] = {{CKA_CLASS, &secret, sizeof(secret)}};
+	CK_ATTRIBUTE protect[] = {{CKA_SENSITIVE, &yes, 1}};
+	CK_ATTRIBUTE expose[] = {{CKA_EXTRACTABLE, &yes, 1}};
+
+	(void)state;
+	assert_int_equal(template_new_key(create, 5, TEMPLATE_CREATE, 0, &cur), CKR_OK);
+	assert_int_equal(cur.storage, STORE_USER);
+	assert_int_equal(template_change_key(&cur, same, 1, TEMPLATE_SET, &t), CKR_OK);
+	assert_true(template_same_key(&cur, &t));
+	assert_int_equal(template_change_key(&cur, relabel, 1, TEMPLATE_SET, &t), CKR_OK);
+	assert_false(template_same_key(&cur, &t));
+	assert_int_equal(template_change_key(&cur, klass, 1, TEMPLATE_SET, &t),
+			 CKR_ATTRIBUTE_READ_ONLY);
+	/* A copy may become sensitive: then it is a logon key. */
+	assert_int_equal(template_change_key(&cur, protect, 1, TEMPLATE_COPY, &t), CKR_OK);
+	assert_int_equal(t.storage, STORE_LOGON);
+	assert_true(t.attrs.flags & FLAG_SENSITIVE);
+	/* ...but a sensitive key never becomes extractable. */
+	assert_int_equal(template_change_key(&t, expose, 1, TEMPLATE_COPY, &cur),
+			 CKR_ATTRIBUTE_READ_ONLY);
+}
+
 int
 main(void)
 {
@@ -183,6 +416,10 @@ main(void)
 		cmocka_unit_test(test_attr_fill),
 		cmocka_unit_test(test_errno_mapping),
 		cmocka_unit_test(test_mechanisms_unprobed),
+		cmocka_unit_test(test_key_desc_round_trip),
+		cmocka_unit_test(test_key_desc_rejects),
+		cmocka_unit_test(test_template_rules),
+		cmocka_unit_test(test_template_change),
 	};
 
 	return cmocka_run_group_tests_name("unit", tests, NULL, NULL);
