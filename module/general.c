@@ -186,13 +186,14 @@ module_C_Initialize(CK_VOID_PTR init_args)
 			return rv == CKR_HOST_MEMORY ? rv : CKR_CANT_LOCK;
 		}
 	}
+	/* First forget the parent's keyrings, then drop its sessions. */
+	rv = slot_init_all();
+	if (rv != CKR_OK)
+		goto out;
 	if (module.forked) {
 		session_close_all_inlock(NULL);
 		module.forked = false;
 	}
-	rv = slot_init_all();
-	if (rv != CKR_OK)
-		goto out;
 	mechanism_probe();
 	module.initialized = true;
 out:
