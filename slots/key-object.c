@@ -355,6 +355,9 @@ store(struct slot *slot, const struct key_template *t, CK_SESSION_HANDLE session
 	}
 	*attrs = t->attrs;
 	attrs->session = t->token ? 0 : session;
+	/* A logon key's bytes exist only in the kernel: it can never be copied. */
+	if (type == KEY_TYPE_LOGON)
+		attrs->flags &= ~FLAG_COPYABLE;
 	/* add_key with an existing description would replace that key. */
 	if (getrandom(attrs->nonce, sizeof(attrs->nonce), 0) != sizeof(attrs->nonce)) {
 		rv = CKR_DEVICE_ERROR;
