@@ -90,7 +90,7 @@ module_C_GetTokenInfo(CK_SLOT_ID id, CK_TOKEN_INFO_PTR info)
 	module_pad_string(info->manufacturerID, sizeof(info->manufacturerID), "keyring-pkcs11");
 	/* "+kmk": C_GenerateKey makes keys inside the kernel (docs/keys.md). */
 	module_pad_string(info->model, sizeof(info->model),
-			  module_master_key() ? "Linux keyring+kmk" : "Linux keyring");
+			  module_master_key() ? "Linux keyring+mk" : "Linux keyring");
 	/* The keyring's serial: the token is exactly that keyring. */
 	snprintf(serial, sizeof(serial), "%016x", (unsigned)slot->keyring);
 	memcpy(info->serialNumber, serial, sizeof(info->serialNumber));

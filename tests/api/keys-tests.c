@@ -13,7 +13,7 @@ static CK_BBOOL v_true = CK_TRUE, v_false = CK_FALSE;
 static uint8_t v_bool2[2] = {1, 0};
 static CK_OBJECT_CLASS v_secret = CKO_SECRET_KEY, v_data = CKO_DATA;
 static CK_KEY_TYPE v_aes = CKK_AES, v_generic = CKK_GENERIC_SECRET;
-static CK_ULONG v_len16 = 16, v_len15 = 15;
+static CK_ULONG v_len16 = 16, v_len15 = 15, v_len0 = 0;
 static CK_MECHANISM_TYPE v_aes_gen = CKM_AES_KEY_GEN;
 static uint8_t v_check[3] = {1, 2, 3};
 static char big_label[5000];
@@ -849,6 +849,26 @@ static const struct tmpl_case tmpl_cases[] = {
 	 {{CKA_VALUE_LEN, &v_len15, sizeof(CK_ULONG)}, A_LABEL},
 	 2,
 	 CKR_ATTRIBUTE_VALUE_INVALID},
+	{"generate: CKA_VALUE_LEN of 4 bytes",
+	 CKM_AES_KEY_GEN,
+	 {{CKA_VALUE_LEN, &v_len16, 4}, A_LABEL},
+	 2,
+	 CKR_ATTRIBUTE_VALUE_INVALID},
+	{"generate generic: CKA_VALUE_LEN 0",
+	 CKM_GENERIC_SECRET_KEY_GEN,
+	 {{CKA_VALUE_LEN, &v_len0, sizeof(CK_ULONG)}, A_LABEL},
+	 2,
+	 CKR_ATTRIBUTE_VALUE_INVALID},
+	{"generate: label with a NUL byte",
+	 CKM_AES_KEY_GEN,
+	 {A_LEN16, A_STR(CKA_LABEL, "p11test\0nul")},
+	 2,
+	 CKR_ATTRIBUTE_VALUE_INVALID},
+	{"create: CKA_ID of 2100 bytes (4200 hex digits)",
+	 0,
+	 {A_CLASS, A_AES, A_VALUE16, A_LABEL, {CKA_ID, big_label, 2100}},
+	 5,
+	 CKR_ATTRIBUTE_VALUE_INVALID},
 	{"create: label of 5000 bytes",
 	 0,
 	 {A_CLASS, A_AES, A_VALUE16, {CKA_LABEL, big_label, sizeof(big_label)}},
@@ -1014,34 +1034,66 @@ test_template_errors(void **state)
 	assert_rv(p11->C_CloseSession(h), CKR_OK);
 }
 
-/* A description of exactly 4095 bytes is fine; one more byte is not. */
+/*
+ * A description of exactly 4095 bytes is fine; one more byte is not. A
+ * session object's description is longer (its "s=" field): the limit holds
+ * for it too, and for C_CopyObject's new description.
+ */
 static void
 test_description_limit(void **state)
 {
 	CK_SESSION_HANDLE h = open_session(SESSION_SLOT);
-	CK_ATTRIBUTE t[] = {A_CLASS, A_AES, A_VALUE16, {CKA_LABEL, big_label, 1}};
-	CK_OBJECT_HANDLE o;
-	size_t overhead, before;
-	struct kkey kk;
 
 	(void)state;
 	memset(big_label, 'y', sizeof(big_label));
-	assert_rv(p11->C_CreateObject(h, t, 4, &o), CKR_OK);
-	expect_module_key((key_serial_t)o, "logon", big_label, 1, &kk);
-	overhead = kk.desc_len - 1;
-	drop_key((key_serial_t)o);
+	for (int token = 1; token >= 0; token--) {
+		CK_ATTRIBUTE t[] = {A_CLASS,
+				    A_AES,
+				    A_VALUE16,
+				    {CKA_LABEL, big_label, 1},
+				    A_BOOL(CKA_TOKEN, token)};
+		CK_OBJECT_HANDLE o;
+		size_t overhead, before;
+		struct kkey kk;
 
-	t[3].ulValueLen = 4095 - overhead;
-	assert_rv(p11->C_CreateObject(h, t, 4, &o), CKR_OK);
-	expect_module_key((key_serial_t)o, "logon", big_label, 4095 - overhead, &kk);
-	assert_int_equal(kk.desc_len, 4095);
-	expect_bytes_attr(h, o, CKA_LABEL, big_label, 4095 - overhead);
-	drop_key((key_serial_t)o);
+		assert_rv(p11->C_CreateObject(h, t, 5, &o), CKR_OK);
+		expect_module_key((key_serial_t)o, "logon", big_label, 1, &kk);
+		overhead = kk.desc_len - 1;
+		drop_key((key_serial_t)o);
 
-	before = ring_keys(KEY_SPEC_SESSION_KEYRING, NULL, 0);
-	t[3].ulValueLen = 4096 - overhead;
-	assert_rv(p11->C_CreateObject(h, t, 4, &o), CKR_ATTRIBUTE_VALUE_INVALID);
-	assert_int_equal(ring_keys(KEY_SPEC_SESSION_KEYRING, NULL, 0), before);
+		t[3].ulValueLen = 4095 - overhead;
+		assert_rv(p11->C_CreateObject(h, t, 5, &o), CKR_OK);
+		expect_module_key((key_serial_t)o, "logon", big_label, 4095 - overhead, &kk);
+		assert_int_equal(kk.desc_len, 4095);
+		expect_bytes_attr(h, o, CKA_LABEL, big_label, 4095 - overhead);
+		assert_int_equal(bool_attr(h, o, CKA_TOKEN), token ? CK_TRUE : CK_FALSE);
+		drop_key((key_serial_t)o);
+
+		before = ring_keys(KEY_SPEC_SESSION_KEYRING, NULL, 0);
+		t[3].ulValueLen = 4096 - overhead;
+		assert_rv(p11->C_CreateObject(h, t, 5, &o), CKR_ATTRIBUTE_VALUE_INVALID);
+		assert_int_equal(ring_keys(KEY_SPEC_SESSION_KEYRING, NULL, 0), before);
+		{
+			CK_OBJECT_HANDLE found[4];
+			CK_ATTRIBUTE by_len[] = {{CKA_LABEL, big_label, 4096 - overhead}};
+
+			assert_int_equal(find(h, by_len, 1, found, 4), 0);
+		}
+	}
+	/* C_CopyObject: the copy's description is bounded too. */
+	{
+		CK_ATTRIBUTE ext[] = {A_TRUE(CKA_EXTRACTABLE)};
+		CK_ATTRIBUTE relabel[] = {{CKA_LABEL, big_label, 4095}};
+		CK_ATTRIBUTE nul[] = {A_STR(CKA_LABEL, "p11test\0nul")};
+		CK_OBJECT_HANDLE o = create_key(h, CKK_AES, key32, 16, "p11test:limit", ext, 1),
+				 copy;
+		size_t before = ring_keys(KEY_SPEC_SESSION_KEYRING, NULL, 0);
+
+		assert_rv(p11->C_CopyObject(h, o, relabel, 1, &copy), CKR_ATTRIBUTE_VALUE_INVALID);
+		assert_rv(p11->C_CopyObject(h, o, nul, 1, &copy), CKR_ATTRIBUTE_VALUE_INVALID);
+		assert_int_equal(ring_keys(KEY_SPEC_SESSION_KEYRING, NULL, 0), before);
+		drop_key((key_serial_t)o);
+	}
 	assert_rv(p11->C_CloseSession(h), CKR_OK);
 }
 
@@ -1080,6 +1132,21 @@ test_key_argument_checks(void **state)
 	assert_rv(p11->C_CreateObject(ro, session_obj, 5, &o), CKR_OK);
 	assert_int_equal(bool_attr(ro, o, CKA_TOKEN), CK_FALSE);
 	assert_rv(p11->C_DestroyObject(ro, o), CKR_OK);
+	/* Nor destroys or copies token objects. */
+	{
+		CK_ATTRIBUTE ext[] = {A_TRUE(CKA_EXTRACTABLE)};
+		CK_OBJECT_HANDLE tok = create_key(h, CKK_AES, key32, 16, "p11test:ro", ext, 1),
+				 copy;
+
+		before = ring_keys(KEY_SPEC_SESSION_KEYRING, NULL, 0);
+		assert_rv(p11->C_DestroyObject(ro, tok), CKR_SESSION_READ_ONLY);
+		assert_true(key_alive((key_serial_t)tok));
+		assert_rv(p11->C_CopyObject(ro, tok, NULL, 0, &copy), CKR_SESSION_READ_ONLY);
+		assert_int_equal(ring_keys(KEY_SPEC_SESSION_KEYRING, NULL, 0), before);
+		assert_rv(p11->C_CopyObject(h, tok, NULL, 0, NULL), CKR_ARGUMENTS_BAD);
+		assert_rv(p11->C_CopyObject(h, tok, NULL, 1, &copy), CKR_ARGUMENTS_BAD);
+		drop_key((key_serial_t)tok);
+	}
 	assert_rv(p11->C_CloseSession(ro), CKR_OK);
 	assert_rv(p11->C_CloseSession(h), CKR_OK);
 }
@@ -1230,7 +1297,7 @@ test_generate_with_master(void **state)
 	assert_rv(p11->C_Finalize(NULL), CKR_OK);
 	assert_rv(p11->C_Initialize(NULL), CKR_OK);
 	assert_rv(p11->C_GetTokenInfo(SESSION_SLOT, &info), CKR_OK);
-	if (memcmp(info.model, "Linux keyring+", 14) != 0)
+	if (memcmp(info.model, "Linux keyring+mk", 16) != 0)
 		fail_msg("model '%.16s' with a master key", info.model);
 	h = open_session(SESSION_SLOT);
 
@@ -1353,6 +1420,15 @@ test_usage_enforcement(void **state)
 	/* No encrypt: C_EncryptInit refuses; decryption still works. */
 	o = create_key(h, CKK_AES, key32, 16, "p11test:no-encrypt", t, usage_attrs(t, USE_D));
 	assert_rv(p11->C_EncryptInit(h, &cbc, o), CKR_KEY_FUNCTION_NOT_PERMITTED);
+	/* CKA_CHECK_VALUE is an attribute, not a use of the key: still there. */
+	{
+		static const uint8_t zero[16];
+		uint8_t kcv[16];
+
+		assert_int_equal(openssl_cipher(CKM_AES_ECB, true, key32, 16, NULL, zero, 16, kcv),
+				 16);
+		expect_check_value(h, o, kcv);
+	}
 	assert_rv(p11->C_Encrypt(h, buf, 16, out, &(CK_ULONG){16}), CKR_OPERATION_NOT_INITIALIZED);
 	assert_rv(p11->C_DecryptInit(h, &cbc, o), CKR_OK);
 	assert_rv(p11->C_Decrypt(h, buf, 16, out, &(CK_ULONG){16}), CKR_OK);
@@ -1376,6 +1452,48 @@ test_usage_enforcement(void **state)
 		assert_rv(p11->C_Decrypt(h, buf, 16, out, &(CK_ULONG){16}), CKR_OK);
 		drop_key((key_serial_t)o);
 	}
+	assert_rv(p11->C_CloseSession(h), CKR_OK);
+}
+
+/* The "f" letters: CKA_PRIVATE, COPYABLE, DESTROYABLE, SENSITIVE, EXTRACTABLE, LOCAL. */
+static void
+test_flags(void **state)
+{
+	CK_SESSION_HANDLE h = open_session(SESSION_SLOT);
+	CK_ATTRIBUTE logon[] = {A_TRUE(CKA_PRIVATE), A_TRUE(CKA_DESTROYABLE),
+				A_TRUE(CKA_SENSITIVE)};
+	CK_ATTRIBUTE user[] = {A_FALSE(CKA_PRIVATE), A_TRUE(CKA_COPYABLE), A_FALSE(CKA_DESTROYABLE),
+			       A_TRUE(CKA_EXTRACTABLE)};
+	CK_OBJECT_HANDLE o;
+	struct kkey kk;
+
+	(void)state;
+	/* PKCS#11 wants a logged-in user for private objects: log in (any PIN). */
+	assert_rv(p11->C_Login(h, CKU_USER, (CK_UTF8CHAR_PTR) "0000", 4), CKR_OK);
+	o = create_key(h, CKK_AES, key32, 16, "p11test:flags", logon, NELEM(logon));
+	expect_module_key((key_serial_t)o, "logon", "p11test:flags", 13, &kk);
+	expect_field(&kk, "f", "pds");
+	assert_int_equal(bool_attr(h, o, CKA_PRIVATE), CK_TRUE);
+	assert_int_equal(bool_attr(h, o, CKA_DESTROYABLE), CK_TRUE);
+	assert_int_equal(bool_attr(h, o, CKA_COPYABLE), CK_FALSE);
+	assert_int_equal(bool_attr(h, o, CKA_LOCAL), CK_FALSE);
+	drop_key((key_serial_t)o);
+
+	o = create_key(h, CKK_AES, key32, 16, "p11test:flags", user, NELEM(user));
+	expect_module_key((key_serial_t)o, "user", "p11test:flags", 13, &kk);
+	expect_field(&kk, "f", "cx");
+	assert_int_equal(bool_attr(h, o, CKA_PRIVATE), CK_FALSE);
+	assert_int_equal(bool_attr(h, o, CKA_COPYABLE), CK_TRUE);
+	assert_int_equal(bool_attr(h, o, CKA_DESTROYABLE), CK_FALSE);
+	assert_int_equal(bool_attr(h, o, CKA_SENSITIVE), CK_FALSE);
+	assert_int_equal(bool_attr(h, o, CKA_EXTRACTABLE), CK_TRUE);
+	drop_key((key_serial_t)o);
+
+	o = generate_key(h, CKM_AES_KEY_GEN, 16, "p11test:flags", logon, NELEM(logon));
+	expect_module_key((key_serial_t)o, "logon", "p11test:flags", 13, &kk);
+	expect_field(&kk, "f", "pdsl");
+	drop_key((key_serial_t)o);
+	assert_rv(p11->C_Logout(h), CKR_OK);
 	assert_rv(p11->C_CloseSession(h), CKR_OK);
 }
 
@@ -1457,6 +1575,19 @@ test_destroy(void **state)
 
 /* ------------------------------------------------------ session objects */
 
+static void
+expect_size(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE o, size_t payload)
+{
+	struct kkey kk;
+	CK_ULONG size = 0;
+
+	assert_true(kernel_key((key_serial_t)o, &kk));
+	assert_rv(p11->C_GetObjectSize(h, o, &size), CKR_OK);
+	if (size != kk.desc_len + 1 + payload)
+		fail_msg("C_GetObjectSize(%lu) = %lu, want %zu + 1 + %zu", o, size, kk.desc_len,
+			 payload);
+}
+
 /* The keyring in the process keyring that holds @k, or 0. */
 static key_serial_t
 session_ring_of(key_serial_t k)
@@ -1515,13 +1646,17 @@ test_session_objects(void **state)
 	assert_memory_equal(got, want, 16);
 	{
 		CK_ATTRIBUTE by_token[] = {A_FALSE(CKA_TOKEN), A_STR(CKA_LABEL, label)};
+		CK_ATTRIBUTE token_only[] = {A_TRUE(CKA_TOKEN), A_STR(CKA_LABEL, label)};
 
 		assert_int_equal(find(b, by_token, 2, found, NELEM(found)), 1);
+		assert_int_equal(find(b, token_only, 2, found, NELEM(found)), 0);
 	}
-	/* The other slot does not. */
+	expect_size(b, o, 16);
+	/* The other slot does not, and closing its sessions leaves it alone. */
 	hu = open_session(USER_SLOT);
 	assert_int_equal(find_label(hu, label, found, NELEM(found)), 0);
-	assert_rv(p11->C_CloseSession(hu), CKR_OK);
+	assert_rv(p11->C_CloseAllSessions(USER_SLOT), CKR_OK);
+	assert_true(key_alive((key_serial_t)o));
 
 	/* Another process does not. */
 	pid = fork();
@@ -1580,19 +1715,6 @@ test_session_objects(void **state)
 /* ------------------------------ C_GetObjectSize, C_SetAttributeValue, C_CopyObject */
 
 static void
-expect_size(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE o, size_t payload)
-{
-	struct kkey kk;
-	CK_ULONG size = 0;
-
-	assert_true(kernel_key((key_serial_t)o, &kk));
-	assert_rv(p11->C_GetObjectSize(h, o, &size), CKR_OK);
-	if (size != kk.desc_len + 1 + payload)
-		fail_msg("C_GetObjectSize(%lu) = %lu, want %zu + 1 + %zu", o, size, kk.desc_len,
-			 payload);
-}
-
-static void
 test_object_size(void **state)
 {
 	CK_SESSION_HANDLE h = open_session(SESSION_SLOT);
@@ -1648,8 +1770,29 @@ test_set_attribute_value(void **state)
 	expect_bytes_attr(h, o, CKA_LABEL, "p11test:set", 11);
 	assert_int_equal(bool_attr(h, o, CKA_ENCRYPT), CK_TRUE);
 	assert_rv(p11->C_SetAttributeValue(h, o, NULL, 1), CKR_ARGUMENTS_BAD);
+	{
+		CK_ATTRIBUTE no_id[] = {{CKA_ID, NULL, 0}};
+		CK_ATTRIBUTE new_id[] = {A_STR(CKA_ID, "\x01")};
+
+		assert_rv(p11->C_SetAttributeValue(h, o, no_id, 1), CKR_OK);
+		assert_rv(p11->C_SetAttributeValue(h, o, new_id, 1), CKR_ACTION_PROHIBITED);
+		expect_bytes_attr(h, o, CKA_ID, "", 0);
+	}
 	drop_key((key_serial_t)o);
 	assert_rv(p11->C_SetAttributeValue(h, o, same, 1), CKR_OBJECT_HANDLE_INVALID);
+	/* A plain key: its label is its description, which cannot change either. */
+	{
+		key_serial_t k =
+			add_test_key("logon", "svc:set", key32, 16, KEY_SPEC_SESSION_KEYRING);
+		CK_ATTRIBUTE plain_same[] = {A_STR(CKA_LABEL, "svc:set")};
+
+		assert_rv(p11->C_SetAttributeValue(h, (CK_OBJECT_HANDLE)k, plain_same, 1), CKR_OK);
+		assert_rv(p11->C_SetAttributeValue(h, (CK_OBJECT_HANDLE)k, relabel, 1),
+			  CKR_ACTION_PROHIBITED);
+		assert_true(kernel_key(k, &after));
+		assert_string_equal(after.desc, "svc:set");
+		drop_key(k);
+	}
 	assert_rv(p11->C_CloseSession(h), CKR_OK);
 }
 
@@ -1683,6 +1826,17 @@ test_copy_object(void **state)
 	expect_bytes_attr(h, o, CKA_LABEL, "p11test:original", 16);
 	expect_encrypts_as(h, o, key, 32);
 	drop_key((key_serial_t)copy);
+	/* A new ID, the label kept. */
+	{
+		CK_ATTRIBUTE new_id[] = {A_STR(CKA_ID, "\x77\x88")};
+
+		assert_rv(p11->C_CopyObject(h, o, new_id, 1, &copy), CKR_OK);
+		expect_module_key((key_serial_t)copy, "user", "p11test:original", 16, &kk);
+		expect_field(&kk, "id", "7788");
+		expect_bytes_attr(h, copy, CKA_ID, "\x77\x88", 2);
+		expect_encrypts_as(h, copy, key, 32);
+		drop_key((key_serial_t)copy);
+	}
 	drop_key((key_serial_t)o);
 
 	/* A plain user key is copyable; the copy is the module's. */
@@ -1753,6 +1907,14 @@ test_plain_key_defaults(void **state)
 		if (bool_attr(h, k, all_false[i]) != CK_FALSE)
 			fail_msg("plain logon key: attribute 0x%lx is not FALSE", all_false[i]);
 	expect_encrypts_as(h, k, key, 32);
+	{
+		static const uint8_t zero[16];
+		uint8_t kcv[16];
+
+		assert_int_equal(openssl_cipher(CKM_AES_ECB, true, key, 32, NULL, zero, 16, kcv),
+				 16);
+		expect_check_value(h, k, kcv);
+	}
 	drop_key(k);
 
 	u = add_test_key("user", "svc:user-key", key, 20, KEY_SPEC_SESSION_KEYRING);
@@ -1812,13 +1974,18 @@ static void
 test_quota(void **state)
 {
 	CK_SESSION_HANDLE h = open_session(SESSION_SLOT);
-	CK_OBJECT_HANDLE made[300];
-	size_t before = ring_keys(KEY_SPEC_SESSION_KEYRING, NULL, 0), n = 0;
+	CK_ATTRIBUTE ext[] = {A_TRUE(CKA_EXTRACTABLE)};
+	CK_ATTRIBUTE st[] = {A_FALSE(CKA_TOKEN)};
+	CK_OBJECT_HANDLE made[300], src, o;
+	size_t before, n = 0;
 	CK_RV rv = CKR_OK;
 
 	(void)state;
 	if (getuid() == 0)
 		fail_msg("the quota test must run as a non-root uid (root's quota is huge)");
+	/* A user key to copy once the quota is gone. */
+	src = create_key(h, CKK_AES, key32, 16, "p11test:quota-src", ext, 1);
+	before = ring_keys(KEY_SPEC_SESSION_KEYRING, NULL, 0);
 	for (int i = 0; i < 300; i++) {
 		uint8_t key[16];
 
@@ -1839,19 +2006,25 @@ test_quota(void **state)
 
 		assert_int_equal(find_label(h, "p11test:quota", found, NELEM(found)), n);
 	}
-	/* A generated key fails the same way. */
+	/* A generated key, a copy and a session object fail the same way. */
+	assert_rv(generate_rv(h, CKM_AES_KEY_GEN, 16, "p11test:quota", NULL, 0, &o),
+		  CKR_DEVICE_MEMORY);
+	assert_rv(p11->C_CopyObject(h, src, NULL, 0, &o), CKR_DEVICE_MEMORY);
+	assert_rv(create_rv(h, CKK_AES, key32, 16, "p11test:quota-session", st, 1, &o),
+		  CKR_DEVICE_MEMORY);
+	assert_int_equal(ring_keys(KEY_SPEC_SESSION_KEYRING, NULL, 0), before + n);
 	{
-		CK_OBJECT_HANDLE o;
+		CK_OBJECT_HANDLE found[4];
 
-		assert_rv(generate_rv(h, CKM_AES_KEY_GEN, 16, "p11test:quota", NULL, 0, &o),
-			  CKR_DEVICE_MEMORY);
-		assert_int_equal(ring_keys(KEY_SPEC_SESSION_KEYRING, NULL, 0), before + n);
+		assert_int_equal(find_label(h, "p11test:quota-session", found, 4), 0);
+		assert_int_equal(find_label(h, "p11test:quota-src", found, 4), 1);
 	}
 	for (size_t i = 0; i < n; i++) {
 		assert_rv(p11->C_DestroyObject(h, made[i]), CKR_OK);
 		assert_false(key_alive((key_serial_t)made[i]));
 	}
 	assert_int_equal(ring_keys(KEY_SPEC_SESSION_KEYRING, NULL, 0), before);
+	assert_rv(p11->C_DestroyObject(h, src), CKR_OK);
 	assert_rv(p11->C_CloseSession(h), CKR_OK);
 }
 
@@ -1881,6 +2054,7 @@ run_keys_tests(void)
 		cmocka_unit_test(test_generate),
 		cmocka_unit_test_teardown(test_generate_with_master, master_teardown),
 		cmocka_unit_test(test_usage_enforcement),
+		cmocka_unit_test(test_flags),
 		cmocka_unit_test(test_destroy),
 		cmocka_unit_test(test_session_objects),
 		cmocka_unit_test(test_object_size),
