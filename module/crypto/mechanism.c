@@ -19,6 +19,25 @@
 		.key_type = UNKEYED, .flags = CKF_DIGEST, .out_len = (len),                        \
 	}
 
+/*
+ * HMAC keys: generic secrets, the matching CKK_SHA*_HMAC type, and AES keys
+ * (as SoftHSMv2 allows). Any length the kernel takes (a user or logon
+ * payload holds up to 32,767 bytes). PKCS#11 v2.40 Current Mechanisms 2.19.
+ */
+#define HMAC(ckm, name, ktype, len, mode_)                                                         \
+	{                                                                                          \
+		.type = (ckm), .alg_type = "hash", .alg_name = (name), .mode = (mode_),            \
+		.key_type = CKK_GENERIC_SECRET, .hmac_key_type = (ktype), .min_key = 1,            \
+		.max_key = 32767, .flags = CKF_SIGN | CKF_VERIFY, .out_len = (len),                \
+	}
+/* AES-CMAC, NIST SP 800-38B; v2.40 Current Mechanisms 2.8.5. */
+#define CMAC(ckm, mode_)                                                                           \
+	{                                                                                          \
+		.type = (ckm), .alg_type = "hash", .alg_name = "cmac(aes)", .mode = (mode_),       \
+		.key_type = CKK_AES, .min_key = 16, .max_key = 32, .flags = CKF_SIGN | CKF_VERIFY, \
+		.block = 16, .out_len = 16,                                                        \
+	}
+
 /* Key generation runs in keyctl, not AF_ALG: always available. */
 #define KEYGEN(ckm, min, max)                                                                      \
 	{                                                                                          \
@@ -39,6 +58,18 @@ static const struct mechanism mechanisms[] = {
 	DIGEST(CKM_SHA256, "sha256", 32),
 	DIGEST(CKM_SHA384, "sha384", 48),
 	DIGEST(CKM_SHA512, "sha512", 64),
+	HMAC(CKM_SHA_1_HMAC, "hmac(sha1)", CKK_SHA_1_HMAC, 20, MODE_MAC),
+	HMAC(CKM_SHA_1_HMAC_GENERAL, "hmac(sha1)", CKK_SHA_1_HMAC, 20, MODE_MAC_GENERAL),
+	HMAC(CKM_SHA224_HMAC, "hmac(sha224)", CKK_SHA224_HMAC, 28, MODE_MAC),
+	HMAC(CKM_SHA224_HMAC_GENERAL, "hmac(sha224)", CKK_SHA224_HMAC, 28, MODE_MAC_GENERAL),
+	HMAC(CKM_SHA256_HMAC, "hmac(sha256)", CKK_SHA256_HMAC, 32, MODE_MAC),
+	HMAC(CKM_SHA256_HMAC_GENERAL, "hmac(sha256)", CKK_SHA256_HMAC, 32, MODE_MAC_GENERAL),
+	HMAC(CKM_SHA384_HMAC, "hmac(sha384)", CKK_SHA384_HMAC, 48, MODE_MAC),
+	HMAC(CKM_SHA384_HMAC_GENERAL, "hmac(sha384)", CKK_SHA384_HMAC, 48, MODE_MAC_GENERAL),
+	HMAC(CKM_SHA512_HMAC, "hmac(sha512)", CKK_SHA512_HMAC, 64, MODE_MAC),
+	HMAC(CKM_SHA512_HMAC_GENERAL, "hmac(sha512)", CKK_SHA512_HMAC, 64, MODE_MAC_GENERAL),
+	CMAC(CKM_AES_CMAC, MODE_MAC),
+	CMAC(CKM_AES_CMAC_GENERAL, MODE_MAC_GENERAL),
 };
 
 static bool available[ARRAY_SIZE(mechanisms)];
@@ -84,27 +115,46 @@ mechanism_available_at(size_t n)
 	return NULL;
 }
 
+bool
+mechanism_accepts_key(const struct mechanism *m, CK_KEY_TYPE type)
+{
+	if (type == m->key_type)
+		return true;
+	/* HMAC rows: also their own HMAC key type, and AES keys. */
+	return m->hmac_key_type != 0 && (type == m->hmac_key_type || type == CKK_AES);
+}
+
 CK_RV
-mechanism_check_param(const struct mechanism *m, const CK_MECHANISM *mech, unsigned char iv[16],
-		      CK_ULONG *counter_bits)
+mechanism_check_param(const struct mechanism *m, const CK_MECHANISM *mech, struct mech_params *p)
 {
 	const CK_AES_CTR_PARAMS *ctr;
+	CK_ULONG mac_len;
 
-	*counter_bits = 128;
-	memset(iv, 0, 16);
+	memset(p, 0, sizeof(*p));
+	p->counter_bits = 128;
 	switch (m->mode) {
 	case MODE_KEYGEN:
 	case MODE_DIGEST:
 	case MODE_ECB:
 		/* No parameter; tolerate a NULL pointer with any zero length. */
-		if (mech->ulParameterLen != 0)
+		return mech->ulParameterLen == 0 ? CKR_OK : CKR_MECHANISM_PARAM_INVALID;
+	case MODE_MAC:
+		p->mac_len = m->out_len;
+		return mech->ulParameterLen == 0 ? CKR_OK : CKR_MECHANISM_PARAM_INVALID;
+	case MODE_MAC_GENERAL:
+		/* CK_MAC_GENERAL_PARAMS: the MAC length, 1 to the full size. */
+		if (mech->pParameter == NULL || mech->ulParameterLen != sizeof(CK_ULONG))
 			return CKR_MECHANISM_PARAM_INVALID;
+		memcpy(&mac_len, mech->pParameter, sizeof(mac_len));
+		if (mac_len == 0 || mac_len > m->out_len)
+			return CKR_MECHANISM_PARAM_INVALID;
+		p->mac_len = mac_len;
 		return CKR_OK;
 	case MODE_CBC:
 	case MODE_CBC_PAD:
 		if (mech->pParameter == NULL || mech->ulParameterLen != m->iv_len)
 			return CKR_MECHANISM_PARAM_INVALID;
-		memcpy(iv, mech->pParameter, m->iv_len);
+		memcpy(p->iv, mech->pParameter, m->iv_len);
 		return CKR_OK;
 	case MODE_CTR:
 		if (mech->pParameter == NULL || mech->ulParameterLen != sizeof(CK_AES_CTR_PARAMS))
@@ -112,8 +162,8 @@ mechanism_check_param(const struct mechanism *m, const CK_MECHANISM *mech, unsig
 		ctr = mech->pParameter;
 		if (ctr->ulCounterBits == 0 || ctr->ulCounterBits > 128)
 			return CKR_MECHANISM_PARAM_INVALID;
-		memcpy(iv, ctr->cb, 16);
-		*counter_bits = ctr->ulCounterBits;
+		memcpy(p->iv, ctr->cb, 16);
+		p->counter_bits = ctr->ulCounterBits;
 		return CKR_OK;
 	}
 	return CKR_MECHANISM_PARAM_INVALID;

@@ -36,6 +36,10 @@ kind_flag(enum op_kind kind)
 		return CKF_DECRYPT;
 	case OP_DIGEST:
 		return CKF_DIGEST;
+	case OP_SIGN:
+		return CKF_SIGN;
+	case OP_VERIFY:
+		return CKF_VERIFY;
 	case OP_NONE:
 		break;
 	}
@@ -64,7 +68,7 @@ CK_RV
 operation_begin(struct operation *op, enum op_kind kind, const struct mechanism *m,
 		const CK_MECHANISM *mech, int32_t serial)
 {
-	CK_ULONG counter_bits;
+	struct mech_params p;
 	CK_RV rv;
 	int fd;
 
@@ -73,9 +77,11 @@ operation_begin(struct operation *op, enum op_kind kind, const struct mechanism 
 	if (!(m->flags & kind_flag(kind)))
 		return CKR_MECHANISM_INVALID;
 	operation_init(op);
-	rv = mechanism_check_param(m, mech, op->iv, &counter_bits);
+	rv = mechanism_check_param(m, mech, &p);
 	if (rv != CKR_OK)
 		return rv;
+	memcpy(op->iv, p.iv, sizeof(op->iv));
+	op->out_len = p.mac_len != 0 ? p.mac_len : m->out_len;
 	fd = afalg_open(m->alg_type, m->alg_name, serial);
 	if (fd < 0)
 		return serial != 0 ? ckr_from_key_use_errno(-fd) : ckr_from_crypto_errno(-fd);
@@ -83,7 +89,7 @@ operation_begin(struct operation *op, enum op_kind kind, const struct mechanism 
 	op->kind = kind;
 	op->mech = m;
 	if (m->mode == MODE_CTR)
-		op->ctr_room = ctr_room(op->iv, counter_bits);
+		op->ctr_room = ctr_room(op->iv, p.counter_bits);
 	return CKR_OK;
 }
 
@@ -153,6 +159,8 @@ cipher_request(struct operation *op, const uint8_t *in, size_t len, uint8_t *out
 	case MODE_ECB:
 	case MODE_DIGEST:
 	case MODE_KEYGEN:
+	case MODE_MAC:
+	case MODE_MAC_GENERAL:
 		break;
 	}
 	return CKR_OK;
@@ -252,20 +260,40 @@ ends_operation(CK_RV rv, const void *out)
 	return rv != CKR_OK || out != NULL;
 }
 
-/* Feed the last @len bytes (if any) and read the digest, once @out is big enough. */
-static CK_RV
-digest_finish(struct operation *op, const uint8_t *in, size_t len, uint8_t *out, CK_ULONG *out_len)
+static bool
+is_hash_kind(enum op_kind kind)
 {
-	CK_RV rv = output_buffer_check(out, out_len, op->mech->out_len);
+	return kind == OP_DIGEST || kind == OP_SIGN || kind == OP_VERIFY;
+}
+
+/* Feed the last @len bytes (if any) and compute the digest or full MAC. */
+static CK_RV
+hash_compute(struct operation *op, const uint8_t *in, size_t len, uint8_t full[64])
+{
 	int ret = 0;
+
+	if (len > 0)
+		ret = afalg_hash_update(op->fd, in, len);
+	/* Read all of it: a shorter read loses the rest (KERNEL-FACTS.md 6). */
+	if (ret == 0)
+		ret = afalg_hash_final(op->fd, full, op->mech->out_len);
+	return ret < 0 ? ckr_from_crypto_errno(-ret) : CKR_OK;
+}
+
+/* Digest or MAC (truncated to op->out_len) into @out, once it is big enough. */
+static CK_RV
+hash_finish(struct operation *op, const uint8_t *in, size_t len, uint8_t *out, CK_ULONG *out_len)
+{
+	uint8_t full[64];
+	CK_RV rv = output_buffer_check(out, out_len, op->out_len);
 
 	if (rv != CKR_OK || out == NULL)
 		return rv;
-	if (len > 0)
-		ret = afalg_hash_update(op->fd, in, len);
-	if (ret == 0)
-		ret = afalg_hash_final(op->fd, out, op->mech->out_len);
-	return ret < 0 ? ckr_from_crypto_errno(-ret) : CKR_OK;
+	rv = hash_compute(op, in, len, full);
+	if (rv == CKR_OK)
+		memcpy(out, full, op->out_len);
+	explicit_bzero(full, sizeof(full));
+	return rv;
 }
 
 CK_RV
@@ -278,8 +306,10 @@ operation_oneshot(struct operation *op, enum op_kind kind, const uint8_t *in, CK
 		return CKR_OPERATION_NOT_INITIALIZED;
 	if (op->updated)
 		return CKR_OPERATION_ACTIVE;
-	if (kind == OP_DIGEST)
-		rv = digest_finish(op, in, len, out, out_len);
+	if (kind == OP_VERIFY)
+		return CKR_OPERATION_NOT_INITIALIZED; /* C_Verify goes to operation_verify */
+	if (is_hash_kind(kind))
+		rv = hash_finish(op, in, len, out, out_len);
 	else
 		rv = cipher_oneshot(op, in, len, out, out_len);
 	if (ends_operation(rv, out))
@@ -344,7 +374,7 @@ operation_update(struct operation *op, enum op_kind kind, const uint8_t *in, CK_
 
 	if (op->kind != kind)
 		return CKR_OPERATION_NOT_INITIALIZED;
-	if (kind == OP_DIGEST) {
+	if (is_hash_kind(kind)) {
 		int ret = afalg_hash_update(op->fd, in, len);
 
 		rv = ret < 0 ? ckr_from_crypto_errno(-ret) : CKR_OK;
@@ -418,12 +448,49 @@ operation_finish(struct operation *op, enum op_kind kind, uint8_t *out, CK_ULONG
 
 	if (op->kind != kind)
 		return CKR_OPERATION_NOT_INITIALIZED;
-	if (kind == OP_DIGEST)
-		rv = digest_finish(op, NULL, 0, out, out_len);
+	if (kind == OP_VERIFY)
+		return CKR_OPERATION_NOT_INITIALIZED;
+	if (is_hash_kind(kind))
+		rv = hash_finish(op, NULL, 0, out, out_len);
 	else
 		rv = cipher_finish(op, out, out_len);
 	if (ends_operation(rv, out))
 		operation_end(op);
+	return rv;
+}
+
+/* Constant-time comparison of @n bytes. */
+static bool
+equal_const_time(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	uint8_t diff = 0;
+
+	for (size_t i = 0; i < n; i++)
+		diff |= a[i] ^ b[i];
+	return diff == 0;
+}
+
+CK_RV
+operation_verify(struct operation *op, const uint8_t *in, CK_ULONG len, const uint8_t *sig,
+		 CK_ULONG sig_len)
+{
+	uint8_t full[64];
+	CK_RV rv;
+
+	if (op->kind != OP_VERIFY)
+		return CKR_OPERATION_NOT_INITIALIZED;
+	if (in != NULL && op->updated)
+		return CKR_OPERATION_ACTIVE;
+	if (sig_len != op->out_len) {
+		rv = CKR_SIGNATURE_LEN_RANGE;
+		goto out;
+	}
+	rv = hash_compute(op, in, in != NULL ? len : 0, full);
+	if (rv == CKR_OK && !equal_const_time(full, sig, op->out_len))
+		rv = CKR_SIGNATURE_INVALID;
+out:
+	explicit_bzero(full, sizeof(full));
+	operation_end(op);
 	return rv;
 }
 
