@@ -27,7 +27,7 @@
 #define HMAC(ckm, name, ktype, len, mode_)                                                         \
 	{                                                                                          \
 		.type = (ckm), .alg_type = "hash", .alg_name = (name), .mode = (mode_),            \
-		.key_type = CKK_GENERIC_SECRET, .hmac_key_type = (ktype), .min_key = 1,            \
+		.key_type = CKK_GENERIC_SECRET, .alt_key_type = (ktype), .min_key = 1,             \
 		.max_key = 32767, .flags = CKF_SIGN | CKF_VERIFY, .out_len = (len),                \
 	}
 /* AES-CMAC, NIST SP 800-38B; v2.40 Current Mechanisms 2.8.5. */
@@ -36,6 +36,14 @@
 		.type = (ckm), .alg_type = "hash", .alg_name = "cmac(aes)", .mode = (mode_),       \
 		.key_type = CKK_AES, .min_key = 16, .max_key = 32, .flags = CKF_SIGN | CKF_VERIFY, \
 		.block = 16, .out_len = 16,                                                        \
+	}
+
+/* AEAD: PKCS#11 v2.40 Current Mechanisms 2.8.6/2.8.7 (GCM, CCM), v3.0 2.37. */
+#define AEAD(ckm, name, mode_, ktype, alt, min, max)                                               \
+	{                                                                                          \
+		.type = (ckm), .alg_type = "aead", .alg_name = (name), .mode = (mode_),            \
+		.key_type = (ktype), .alt_key_type = (alt), .min_key = (min), .max_key = (max),    \
+		.flags = CKF_ENCRYPT | CKF_DECRYPT,                                                \
 	}
 
 /* Key generation runs in keyctl, not AF_ALG: always available. */
@@ -70,6 +78,10 @@ static const struct mechanism mechanisms[] = {
 	HMAC(CKM_SHA512_HMAC_GENERAL, "hmac(sha512)", CKK_SHA512_HMAC, 64, MODE_MAC_GENERAL),
 	CMAC(CKM_AES_CMAC, MODE_MAC),
 	CMAC(CKM_AES_CMAC_GENERAL, MODE_MAC_GENERAL),
+	AEAD(CKM_AES_GCM, "gcm(aes)", MODE_GCM, CKK_AES, 0, 16, 32),
+	AEAD(CKM_AES_CCM, "ccm(aes)", MODE_CCM, CKK_AES, 0, 16, 32),
+	AEAD(CKM_CHACHA20_POLY1305, "rfc7539(chacha20,poly1305)", MODE_CHACHA20_POLY1305,
+	     CKK_CHACHA20, CKK_GENERIC_SECRET, 32, 32),
 };
 
 static bool available[ARRAY_SIZE(mechanisms)];
@@ -121,7 +133,94 @@ mechanism_accepts_key(const struct mechanism *m, CK_KEY_TYPE type)
 	if (type == m->key_type)
 		return true;
 	/* HMAC rows: also their own HMAC key type, and AES keys. */
-	return m->hmac_key_type != 0 && (type == m->hmac_key_type || type == CKK_AES);
+	return m->alt_key_type != 0 && (type == m->alt_key_type || type == CKK_AES);
+}
+
+/* A caller's (pointer, length) pair: NULL only when empty. */
+static bool
+buffer_ok(const void *p, CK_ULONG len)
+{
+	return p != NULL || len == 0;
+}
+
+/*
+ * CK_GCM_PARAMS in either layout. The kernel's gcm(aes) takes only 96-bit
+ * IVs (KERNEL-FACTS.md fact 9) and tags of 4, 8 or 12-16 bytes.
+ */
+static CK_RV
+gcm_param(const CK_MECHANISM *mech, struct mech_params *p)
+{
+	const struct kp11_gcm_params_v240 *old = mech->pParameter;
+	const CK_GCM_PARAMS *cur = mech->pParameter;
+	const unsigned char *iv, *aad;
+	CK_ULONG iv_len, aad_len, tag_bits;
+
+	if (mech->pParameter == NULL)
+		return CKR_MECHANISM_PARAM_INVALID;
+	if (mech->ulParameterLen == sizeof(*cur)) {
+		iv = cur->pIv, iv_len = cur->ulIvLen, aad = cur->pAAD;
+		aad_len = cur->ulAADLen, tag_bits = cur->ulTagBits;
+		if (cur->ulIvBits != 0 && cur->ulIvBits != iv_len * 8)
+			return CKR_MECHANISM_PARAM_INVALID;
+	} else if (mech->ulParameterLen == sizeof(*old)) {
+		iv = old->iv, iv_len = old->iv_len, aad = old->aad;
+		aad_len = old->aad_len, tag_bits = old->tag_bits;
+	} else {
+		return CKR_MECHANISM_PARAM_INVALID;
+	}
+	if (iv == NULL || iv_len != 12 || !buffer_ok(aad, aad_len) || tag_bits % 8 != 0)
+		return CKR_MECHANISM_PARAM_INVALID;
+	p->tag_len = tag_bits / 8;
+	if (p->tag_len != 4 && p->tag_len != 8 && (p->tag_len < 12 || p->tag_len > 16))
+		return CKR_MECHANISM_PARAM_INVALID;
+	memcpy(p->iv, iv, 12);
+	p->iv_len = 12;
+	p->aad = aad;
+	p->aad_len = aad_len;
+	return CKR_OK;
+}
+
+/* CK_CCM_PARAMS: nonce 7-13 bytes, MAC 4-16 bytes, even (RFC 3610). */
+static CK_RV
+ccm_param(const CK_MECHANISM *mech, struct mech_params *p)
+{
+	const struct kp11_ccm_params *c = mech->pParameter;
+	size_t l;
+
+	if (c == NULL || mech->ulParameterLen != sizeof(*c) || c->nonce == NULL ||
+	    c->nonce_len < 7 || c->nonce_len > 13 || !buffer_ok(c->aad, c->aad_len) ||
+	    c->mac_len < 4 || c->mac_len > 16 || c->mac_len % 2 != 0)
+		return CKR_MECHANISM_PARAM_INVALID;
+	/* The length field must hold the message length: L = 15 - nonce bytes. */
+	l = 15 - c->nonce_len;
+	if (l < 8 && c->data_len >> (8 * l) != 0)
+		return CKR_MECHANISM_PARAM_INVALID;
+	/* The kernel's ccm(aes) IV: L' = L - 1, the nonce, then zeros. */
+	p->iv[0] = (unsigned char)(l - 1);
+	memcpy(p->iv + 1, c->nonce, c->nonce_len);
+	p->iv_len = 16;
+	p->tag_len = c->mac_len;
+	p->aad = c->aad;
+	p->aad_len = c->aad_len;
+	p->data_len = c->data_len;
+	return CKR_OK;
+}
+
+/* RFC 8439: a 96-bit nonce, a 16-byte tag. */
+static CK_RV
+chacha20_poly1305_param(const CK_MECHANISM *mech, struct mech_params *p)
+{
+	const struct kp11_chacha20_poly1305_params *c = mech->pParameter;
+
+	if (c == NULL || mech->ulParameterLen != sizeof(*c) || c->nonce == NULL ||
+	    c->nonce_len != 12 || !buffer_ok(c->aad, c->aad_len))
+		return CKR_MECHANISM_PARAM_INVALID;
+	memcpy(p->iv, c->nonce, 12);
+	p->iv_len = 12;
+	p->tag_len = 16;
+	p->aad = c->aad;
+	p->aad_len = c->aad_len;
+	return CKR_OK;
 }
 
 CK_RV
@@ -150,6 +249,12 @@ mechanism_check_param(const struct mechanism *m, const CK_MECHANISM *mech, struc
 			return CKR_MECHANISM_PARAM_INVALID;
 		p->mac_len = mac_len;
 		return CKR_OK;
+	case MODE_GCM:
+		return gcm_param(mech, p);
+	case MODE_CCM:
+		return ccm_param(mech, p);
+	case MODE_CHACHA20_POLY1305:
+		return chacha20_poly1305_param(mech, p);
 	case MODE_CBC:
 	case MODE_CBC_PAD:
 		if (mech->pParameter == NULL || mech->ulParameterLen != m->iv_len)

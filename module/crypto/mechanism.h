@@ -21,6 +21,9 @@ enum mech_mode {
 	MODE_CTR,
 	MODE_MAC,	  /* HMAC, CMAC: full-length MAC */
 	MODE_MAC_GENERAL, /* the same, truncated by CK_MAC_GENERAL_PARAMS */
+	MODE_GCM,
+	MODE_CCM,
+	MODE_CHACHA20_POLY1305,
 };
 
 struct mechanism {
@@ -29,7 +32,7 @@ struct mechanism {
 	const char *alg_name; /* AF_ALG name: "cbc(aes)", "sha256" */
 	enum mech_mode mode;
 	CK_KEY_TYPE key_type;	   /* CK_UNAVAILABLE_INFORMATION: unkeyed */
-	CK_KEY_TYPE hmac_key_type; /* HMAC: the matching CKK_SHA*_HMAC, else 0 */
+	CK_KEY_TYPE alt_key_type;  /* also accepted, with AES keys; 0: none */
 	CK_ULONG min_key, max_key; /* bytes */
 	CK_FLAGS flags;		   /* CKF_ENCRYPT, CKF_DIGEST, ... */
 	size_t block;		   /* cipher block size */
@@ -42,6 +45,12 @@ struct mech_params {
 	unsigned char iv[16];  /* the kernel IV, zeros when none */
 	CK_ULONG counter_bits; /* CKM_AES_CTR counter width; 128 otherwise */
 	size_t mac_len;	       /* MAC bytes to return (MODE_MAC*), else 0 */
+	/* AEAD */
+	size_t iv_len;		  /* bytes of iv[] the kernel takes */
+	const unsigned char *aad; /* the caller's, valid during C_*Init only */
+	size_t aad_len;
+	size_t tag_len;
+	size_t data_len; /* CCM: the declared message length */
 };
 
 /* Probe every row against the running kernel. Never fails: no AF_ALG means

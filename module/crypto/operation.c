@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/ckr.h"
@@ -21,6 +22,14 @@ void
 operation_end(struct operation *op)
 {
 	afalg_close(op->fd);
+	if (op->aad != NULL) {
+		explicit_bzero(op->aad, op->aad_len);
+		free(op->aad);
+	}
+	if (op->buf != NULL) {
+		explicit_bzero(op->buf, op->buf_len);
+		free(op->buf);
+	}
 	/* The held bytes are caller data (plaintext, perhaps): wipe them. */
 	explicit_bzero(op, sizeof(*op));
 	operation_init(op);
@@ -64,6 +73,35 @@ ctr_room(const uint8_t iv[AES_BLOCK], CK_ULONG bits)
 	return room == ~(unsigned __int128)0 ? room : room + 1;
 }
 
+static bool
+is_aead(enum mech_mode mode)
+{
+	return mode == MODE_GCM || mode == MODE_CCM || mode == MODE_CHACHA20_POLY1305;
+}
+
+/* Keep what the request needs from the parameters (the caller's AAD may go). */
+static CK_RV
+aead_begin(struct operation *op, const struct mech_params *p)
+{
+	long limit = afalg_sndbuf(op->fd);
+
+	if (limit < 0)
+		return ckr_from_crypto_errno((int)-limit);
+	op->limit = (size_t)limit;
+	op->iv_len = p->iv_len;
+	op->tag_len = p->tag_len;
+	op->data_len = p->data_len;
+	op->aad_len = p->aad_len;
+	if (op->aad_len > op->limit)
+		return CKR_MECHANISM_PARAM_INVALID;
+	op->aad = malloc(op->aad_len + 1);
+	if (op->aad == NULL)
+		return CKR_HOST_MEMORY;
+	if (op->aad_len > 0)
+		memcpy(op->aad, p->aad, op->aad_len);
+	return CKR_OK;
+}
+
 CK_RV
 operation_begin(struct operation *op, enum op_kind kind, const struct mechanism *m,
 		const CK_MECHANISM *mech, int32_t serial)
@@ -82,10 +120,20 @@ operation_begin(struct operation *op, enum op_kind kind, const struct mechanism 
 		return rv;
 	memcpy(op->iv, p.iv, sizeof(op->iv));
 	op->out_len = p.mac_len != 0 ? p.mac_len : m->out_len;
-	fd = afalg_open(m->alg_type, m->alg_name, serial);
+	if (is_aead(m->mode))
+		fd = afalg_open_aead(m->alg_name, serial, (unsigned)p.tag_len);
+	else
+		fd = afalg_open(m->alg_type, m->alg_name, serial);
 	if (fd < 0)
 		return serial != 0 ? ckr_from_key_use_errno(-fd) : ckr_from_crypto_errno(-fd);
 	op->fd = fd;
+	if (is_aead(m->mode)) {
+		rv = aead_begin(op, &p);
+		if (rv != CKR_OK) {
+			operation_end(op);
+			return rv;
+		}
+	}
 	op->kind = kind;
 	op->mech = m;
 	if (m->mode == MODE_CTR)
@@ -161,6 +209,9 @@ cipher_request(struct operation *op, const uint8_t *in, size_t len, uint8_t *out
 	case MODE_KEYGEN:
 	case MODE_MAC:
 	case MODE_MAC_GENERAL:
+	case MODE_GCM:
+	case MODE_CCM:
+	case MODE_CHACHA20_POLY1305:
 		break;
 	}
 	return CKR_OK;
@@ -296,6 +347,64 @@ hash_finish(struct operation *op, const uint8_t *in, size_t len, uint8_t *out, C
 	return rv;
 }
 
+/*
+ * One AEAD request over the whole message @in: encrypt gives CT||TAG,
+ * decrypt checks the tag and only then gives the plaintext.
+ */
+static CK_RV
+aead_run(struct operation *op, const uint8_t *in, size_t len, uint8_t *out, CK_ULONG *out_len)
+{
+	bool encrypt = op->kind == OP_ENCRYPT;
+	size_t needed, text;
+	CK_RV rv;
+	int ret;
+
+	if (!encrypt && len < op->tag_len)
+		return CKR_ENCRYPTED_DATA_LEN_RANGE;
+	text = encrypt ? len : len - op->tag_len;
+	needed = encrypt ? len + op->tag_len : text;
+	/* CCM declares the message length up front; the kernel needs all at once. */
+	if ((op->mech->mode == MODE_CCM && text != op->data_len) || op->aad_len + len > op->limit)
+		return len_range(op);
+	rv = output_buffer_check(out, out_len, needed);
+	if (rv != CKR_OK || out == NULL)
+		return rv;
+	ret = afalg_aead(op->fd, encrypt, op->iv, op->iv_len, op->aad, op->aad_len, in, len, out,
+			 needed);
+	if (ret == -EMSGSIZE)
+		return len_range(op);
+	return ret < 0 ? ckr_from_crypto_errno(-ret) : CKR_OK;
+}
+
+/* Buffer @len more bytes of the message; nothing comes out before Final. */
+static CK_RV
+aead_update(struct operation *op, const uint8_t *in, size_t len, CK_ULONG *out_len)
+{
+	uint8_t *grown;
+
+	if (out_len == NULL)
+		return CKR_ARGUMENTS_BAD;
+	if (len > op->limit - op->aad_len - op->buf_len)
+		return len_range(op);
+	if (len > 0) {
+		/* Grow by copying, so the old buffer can be wiped. */
+		grown = malloc(op->buf_len + len);
+		if (grown == NULL)
+			return CKR_HOST_MEMORY;
+		if (op->buf_len > 0)
+			memcpy(grown, op->buf, op->buf_len);
+		memcpy(grown + op->buf_len, in, len);
+		if (op->buf != NULL) {
+			explicit_bzero(op->buf, op->buf_len);
+			free(op->buf);
+		}
+		op->buf = grown;
+		op->buf_len += len;
+	}
+	*out_len = 0;
+	return CKR_OK;
+}
+
 CK_RV
 operation_oneshot(struct operation *op, enum op_kind kind, const uint8_t *in, CK_ULONG len,
 		  uint8_t *out, CK_ULONG *out_len)
@@ -310,6 +419,8 @@ operation_oneshot(struct operation *op, enum op_kind kind, const uint8_t *in, CK
 		return CKR_OPERATION_NOT_INITIALIZED; /* C_Verify goes to operation_verify */
 	if (is_hash_kind(kind))
 		rv = hash_finish(op, in, len, out, out_len);
+	else if (is_aead(op->mech->mode))
+		rv = aead_run(op, in, len, out, out_len);
 	else
 		rv = cipher_oneshot(op, in, len, out, out_len);
 	if (ends_operation(rv, out))
@@ -378,6 +489,8 @@ operation_update(struct operation *op, enum op_kind kind, const uint8_t *in, CK_
 		int ret = afalg_hash_update(op->fd, in, len);
 
 		rv = ret < 0 ? ckr_from_crypto_errno(-ret) : CKR_OK;
+	} else if (is_aead(op->mech->mode)) {
+		rv = aead_update(op, in, len, out_len);
 	} else {
 		rv = cipher_update(op, in, len, out, out_len);
 	}
@@ -452,6 +565,9 @@ operation_finish(struct operation *op, enum op_kind kind, uint8_t *out, CK_ULONG
 		return CKR_OPERATION_NOT_INITIALIZED;
 	if (is_hash_kind(kind))
 		rv = hash_finish(op, NULL, 0, out, out_len);
+	else if (is_aead(op->mech->mode))
+		rv = aead_run(op, op->buf != NULL ? op->buf : (const uint8_t *)"", op->buf_len, out,
+			      out_len);
 	else
 		rv = cipher_finish(op, out, out_len);
 	if (ends_operation(rv, out))

@@ -36,6 +36,14 @@ struct operation {
 	size_t held_len;
 	unsigned __int128 ctr_room; /* CTR blocks left before the counter wraps */
 	size_t out_len;		    /* digest or MAC bytes returned */
+	/* AEAD: the kernel needs AAD and text in one request, so the message is
+	 * buffered until C_*Final (or arrives whole in C_Encrypt/C_Decrypt). */
+	size_t iv_len, tag_len, data_len;
+	uint8_t *aad;
+	size_t aad_len;
+	uint8_t *buf;
+	size_t buf_len;
+	size_t limit; /* most AAD + message bytes one request takes */
 };
 
 /* Zero state; call once on a new operation before anything else. */
