@@ -24,6 +24,7 @@ enum mech_mode {
 	MODE_GCM,
 	MODE_CCM,
 	MODE_CHACHA20_POLY1305,
+	MODE_KEYWRAP, /* CKM_AES_KEY_WRAP, CKM_AES_KEY_WRAP_PAD */
 };
 
 struct mechanism {

@@ -212,6 +212,7 @@ cipher_request(struct operation *op, const uint8_t *in, size_t len, uint8_t *out
 	case MODE_GCM:
 	case MODE_CCM:
 	case MODE_CHACHA20_POLY1305:
+	case MODE_KEYWRAP:
 		break;
 	}
 	return CKR_OK;

@@ -656,6 +656,7 @@ test_fork_child_must_initialize(void **state)
 /* ---------------------------------------------------------------- keys tier */
 
 #include "keys-tests.c"
+#include "wrap-tests.c"
 
 int
 main(int argc, char **argv)
@@ -687,6 +688,8 @@ main(int argc, char **argv)
 		return run_keys_tests();
 	if (argc == 2 && strcmp(argv[1], "keys-quota") == 0)
 		return run_keys_quota_tests();
+	if (argc == 2 && strcmp(argv[1], "wrap") == 0)
+		return run_wrap_tests();
 	fprintf(stderr, "usage: %s host|crypto|keys|keys-quota\n", argv[0]);
 	return 2;
 }
