@@ -248,6 +248,38 @@ test_wrap_refusals(void **state)
 	assert_rv(p11->C_CloseSession(h), CKR_OK);
 }
 
+/* C_DigestKey: a user key's bytes join the digest; a logon key's cannot. */
+static void
+test_digest_key(void **state)
+{
+	CK_SESSION_HANDLE h = open_session(SESSION_SLOT);
+	CK_MECHANISM m = {CKM_SHA256, NULL, 0};
+	uint8_t msg[23 + 20], want[32], got[32];
+	unsigned want_len;
+	CK_ULONG n = sizeof(got);
+	key_serial_t user, logon;
+
+	(void)state;
+	user = add_test_key("user", "p11test:digestible", key32, 20, KEY_SPEC_SESSION_KEYRING);
+	logon = add_test_key("logon", "p11test:indigestible", key32, 20, KEY_SPEC_SESSION_KEYRING);
+	memcpy(msg, "data before the key:  ", 23);
+	memcpy(msg + 23, key32, 20);
+	assert_int_equal(EVP_Digest(msg, sizeof(msg), want, &want_len, EVP_sha256(), NULL), 1);
+	assert_rv(p11->C_DigestKey(h, (CK_OBJECT_HANDLE)user), CKR_OPERATION_NOT_INITIALIZED);
+	assert_rv(p11->C_DigestInit(h, &m), CKR_OK);
+	assert_rv(p11->C_DigestUpdate(h, msg, 23), CKR_OK);
+	assert_rv(p11->C_DigestKey(h, (CK_OBJECT_HANDLE)user), CKR_OK);
+	assert_rv(p11->C_DigestFinal(h, got, &n), CKR_OK);
+	assert_int_equal(n, 32);
+	assert_memory_equal(got, want, 32);
+	assert_rv(p11->C_DigestInit(h, &m), CKR_OK);
+	assert_rv(p11->C_DigestKey(h, (CK_OBJECT_HANDLE)logon), CKR_KEY_INDIGESTIBLE);
+	assert_rv(p11->C_DigestFinal(h, got, &n), CKR_OPERATION_NOT_INITIALIZED);
+	drop_key(user);
+	drop_key(logon);
+	assert_rv(p11->C_CloseSession(h), CKR_OK);
+}
+
 static int
 run_wrap_tests(void)
 {
@@ -255,6 +287,7 @@ run_wrap_tests(void)
 		cmocka_unit_test(test_wrap_known_answers),
 		cmocka_unit_test(test_wrap_against_openssl),
 		cmocka_unit_test(test_wrap_refusals),
+		cmocka_unit_test(test_digest_key),
 	};
 
 	if (!have_af_alg()) {
