@@ -270,9 +270,15 @@ afalg_open_aead(const char *name, int32_t serial, unsigned authsize)
 		goto out_close_tfm;
 	}
 	close(tfm);
-	/* The whole AEAD message must fit at once (KERNEL-FACTS.md fact 8). */
+	/*
+	 * The whole AEAD message must go in at once (KERNEL-FACTS.md fact 8)
+	 * and come out at once: the kernel processes only as much as the
+	 * receive buffer takes, then returns a wrong tail. Raise both.
+	 */
 	if (setsockopt(op, SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof(big)) < 0)
 		(void)setsockopt(op, SOL_SOCKET, SO_SNDBUF, &big, sizeof(big));
+	if (setsockopt(op, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big)) < 0)
+		(void)setsockopt(op, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
 	return op;
 out_close_tfm:
 	close(tfm);
@@ -280,12 +286,17 @@ out_close_tfm:
 }
 
 long
-afalg_sndbuf(int fd)
+afalg_request_limit(int fd)
 {
-	int v = 0;
-	socklen_t len = sizeof(v);
+	int snd = 0, rcv = 0;
+	socklen_t len = sizeof(snd);
 
-	return getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v, &len) < 0 ? -errno : v;
+	if (getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &snd, &len) < 0)
+		return -errno;
+	len = sizeof(rcv);
+	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, &len) < 0)
+		return -errno;
+	return snd < rcv ? snd : rcv;
 }
 
 int

@@ -61,13 +61,17 @@ int afalg_cipher(int fd, bool encrypt, const uint8_t *iv, size_t iv_len, const u
 /*
  * afalg_open_aead() - like afalg_open() for an "aead" @name, with the tag
  * length @authsize set on the transform before accept (it cannot change
- * after). The op socket's send buffer is raised as far as allowed:
- * SO_SNDBUFFORCE for root, SO_SNDBUF (capped by the kernel) otherwise.
+ * after). The op socket's send and receive buffers are raised as far as
+ * allowed: SO_*BUFFORCE for root, SO_*BUF (capped by the kernel) otherwise.
  */
 int afalg_open_aead(const char *name, int32_t serial, unsigned authsize);
 
-/* The op socket's send buffer: the most one AEAD request may queue. */
-long afalg_sndbuf(int fd);
+/*
+ * afalg_request_limit() - the most bytes one AEAD request may hold, in and
+ * out (AAD included): the smaller of the op socket's send and receive
+ * buffers. Return: bytes, or -errno.
+ */
+long afalg_request_limit(int fd);
 
 /*
  * afalg_aead() - one AEAD request: @aad and @in in, @out_len bytes out

@@ -83,7 +83,7 @@ is_aead(enum mech_mode mode)
 static CK_RV
 aead_begin(struct operation *op, const struct mech_params *p)
 {
-	long limit = afalg_sndbuf(op->fd);
+	long limit = afalg_request_limit(op->fd);
 
 	if (limit < 0)
 		return ckr_from_crypto_errno((int)-limit);
@@ -92,7 +92,7 @@ aead_begin(struct operation *op, const struct mech_params *p)
 	op->tag_len = p->tag_len;
 	op->data_len = p->data_len;
 	op->aad_len = p->aad_len;
-	if (op->aad_len > op->limit)
+	if (op->aad_len + op->tag_len > op->limit)
 		return CKR_MECHANISM_PARAM_INVALID;
 	op->aad = malloc(op->aad_len + 1);
 	if (op->aad == NULL)
@@ -349,6 +349,19 @@ hash_finish(struct operation *op, const uint8_t *in, size_t len, uint8_t *out, C
 }
 
 /*
+ * Whether a message of @len bytes (ciphertext with its tag, or plaintext)
+ * fits one request: AAD + ciphertext + tag within the limit, the same bound
+ * both ways, so whatever encrypts also decrypts.
+ */
+static bool
+aead_fits(const struct operation *op, size_t len)
+{
+	size_t sealed = op->kind == OP_ENCRYPT ? len + op->tag_len : len;
+
+	return sealed <= op->limit - op->aad_len;
+}
+
+/*
  * One AEAD request over the whole message @in: encrypt gives CT||TAG,
  * decrypt checks the tag and only then gives the plaintext.
  */
@@ -365,7 +378,7 @@ aead_run(struct operation *op, const uint8_t *in, size_t len, uint8_t *out, CK_U
 	text = encrypt ? len : len - op->tag_len;
 	needed = encrypt ? len + op->tag_len : text;
 	/* CCM declares the message length up front; the kernel needs all at once. */
-	if ((op->mech->mode == MODE_CCM && text != op->data_len) || op->aad_len + len > op->limit)
+	if ((op->mech->mode == MODE_CCM && text != op->data_len) || !aead_fits(op, len))
 		return len_range(op);
 	rv = output_buffer_check(out, out_len, needed);
 	if (rv != CKR_OK || out == NULL)
@@ -385,7 +398,7 @@ aead_update(struct operation *op, const uint8_t *in, size_t len, CK_ULONG *out_l
 
 	if (out_len == NULL)
 		return CKR_ARGUMENTS_BAD;
-	if (len > op->limit - op->aad_len - op->buf_len)
+	if (len > op->limit || !aead_fits(op, op->buf_len + len))
 		return len_range(op);
 	if (len > 0) {
 		/* Grow by copying, so the old buffer can be wiped. */
