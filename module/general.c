@@ -127,8 +127,6 @@ module_lock_slot(CK_SLOT_ID id, bool need_token, struct slot **slot)
 	return rv;
 }
 
-const CK_BYTE module_empty_input[1];
-
 void
 module_pad_string(CK_UTF8CHAR *field, size_t width, const char *value)
 {

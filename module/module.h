@@ -33,9 +33,21 @@ CK_RV module_lock_session(CK_SESSION_HANDLE handle, struct session **session);
  * its token (CKR_TOKEN_NOT_PRESENT); on failure nothing stays locked. */
 CK_RV module_lock_slot(CK_SLOT_ID id, bool need_token, struct slot **slot);
 
-/* Input may be NULL only when empty: give the layers below a real pointer. */
-extern const CK_BYTE module_empty_input[1];
-#define MODULE_INPUT(p) ((p) != NULL ? (p) : module_empty_input)
+/*
+ * operation-entry.c: the boundary of every crypto entry point, once.
+ * Update/final of digest, sign and verify pass NULL @out and @out_len.
+ */
+CK_RV module_op_init(enum op_kind kind, CK_SESSION_HANDLE handle, CK_MECHANISM_PTR mechanism,
+		     CK_OBJECT_HANDLE key);
+CK_RV module_op_oneshot(enum op_kind kind, CK_SESSION_HANDLE handle, CK_BYTE_PTR in,
+			CK_ULONG in_len, CK_BYTE_PTR out, CK_ULONG_PTR out_len);
+CK_RV module_op_update(enum op_kind kind, CK_SESSION_HANDLE handle, CK_BYTE_PTR in, CK_ULONG in_len,
+		       CK_BYTE_PTR out, CK_ULONG_PTR out_len);
+CK_RV module_op_final(enum op_kind kind, CK_SESSION_HANDLE handle, CK_BYTE_PTR out,
+		      CK_ULONG_PTR out_len);
+/* C_Verify (@oneshot, with @in) and C_VerifyFinal. */
+CK_RV module_op_verify(CK_SESSION_HANDLE handle, bool oneshot, CK_BYTE_PTR in, CK_ULONG in_len,
+		       CK_BYTE_PTR sig, CK_ULONG sig_len);
 
 /* session.c. Caller holds the global lock. */
 CK_RV session_open_inlock(struct slot *slot, CK_FLAGS flags, CK_SESSION_HANDLE *handle);

@@ -94,10 +94,24 @@ session_count_inlock(const struct slot *slot, bool rw_only)
 	return n;
 }
 
+/* The usage attribute a key needs for an operation of @kind. */
 static CK_ATTRIBUTE_TYPE
 usage_of(enum op_kind kind)
 {
-	return kind == OP_ENCRYPT ? CKA_ENCRYPT : CKA_DECRYPT;
+	switch (kind) {
+	case OP_ENCRYPT:
+		return CKA_ENCRYPT;
+	case OP_DECRYPT:
+		return CKA_DECRYPT;
+	case OP_SIGN:
+		return CKA_SIGN;
+	case OP_VERIFY:
+		return CKA_VERIFY;
+	case OP_DIGEST:
+	case OP_NONE:
+		break;
+	}
+	return 0;
 }
 
 CK_RV
@@ -120,7 +134,7 @@ session_begin_operation_inlock(struct session *session, enum op_kind kind,
 			return CKR_KEY_HANDLE_INVALID;
 		if (rv != CKR_OK)
 			return rv;
-		if (obj.t.attrs.key_type != m->key_type)
+		if (!mechanism_accepts_key(m, obj.t.attrs.key_type))
 			return CKR_KEY_TYPE_INCONSISTENT;
 		if (obj.payload_len < (long)m->min_key || obj.payload_len > (long)m->max_key)
 			return CKR_KEY_SIZE_RANGE;

@@ -517,3 +517,23 @@ key_object_destroy_session_objects(struct slot *slot, CK_SESSION_HANDLE session)
 	free(obj);
 	free(serials);
 }
+
+CK_RV
+key_object_value(const struct key_object *obj, uint8_t **value, size_t *len)
+{
+	uint8_t *buf;
+	long size;
+
+	*value = NULL;
+	if (obj->desc.type != KEY_TYPE_USER || !(obj->t.attrs.flags & FLAG_EXTRACTABLE))
+		return CKR_KEY_UNEXTRACTABLE;
+	size = read_payload(obj, &buf);
+	if (size < 0)
+		return ckr_from_key_read_errno((int)-size);
+	/* read_payload leaves 5 bytes of room in front (for "load "). */
+	memmove(buf, buf + 5, (size_t)size);
+	explicit_bzero(buf + size, 5); /* what the move left of the key's tail */
+	*value = buf;
+	*len = (size_t)size;
+	return CKR_OK;
+}

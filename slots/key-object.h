@@ -48,6 +48,13 @@ CK_RV key_object_get_attribute(const struct key_object *obj, CK_ATTRIBUTE *attr)
 /* Whether @obj allows @usage (CKA_ENCRYPT, CKA_DECRYPT, CKA_SIGN, ...). */
 bool key_object_allows(const struct key_object *obj, CK_ATTRIBUTE_TYPE usage);
 
+/*
+ * key_object_value() - the bytes of an extractable key, for wrapping
+ * Return: CKR_OK with *value malloc'ed (@len bytes; the caller wipes and
+ * frees it), or CKR_KEY_UNEXTRACTABLE for a logon or encrypted key.
+ */
+CK_RV key_object_value(const struct key_object *obj, uint8_t **value, size_t *len);
+
 /* What the key costs in the owner's key quota (C_GetObjectSize). */
 CK_ULONG key_object_size(const struct key_object *obj);
 

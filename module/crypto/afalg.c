@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -135,19 +136,19 @@ send_all(int fd, const uint8_t *in, size_t len, int flags)
 	return 0;
 }
 
-/* The first piece of a request carries the direction and the IV. */
+/* The first piece of a request carries the direction, the IV and (AEAD) the AAD length. */
 static int
-send_first(int fd, bool encrypt, const uint8_t *iv, size_t iv_len, const uint8_t *in, size_t len,
-	   int flags)
+send_first_iov(int fd, bool encrypt, const uint8_t *iv, size_t iv_len, long assoclen,
+	       struct iovec *iov, int iovcnt, size_t len, int flags)
 {
 	union {
-		char buf[CMSG_SPACE(sizeof(uint32_t)) + CMSG_SPACE(sizeof(struct af_alg_iv) + 32)];
+		char buf[CMSG_SPACE(sizeof(uint32_t)) * 2 +
+			 CMSG_SPACE(sizeof(struct af_alg_iv) + 32)];
 		struct cmsghdr align;
 	} control;
-	struct iovec iov = {.iov_base = (void *)in, .iov_len = len};
 	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
+		.msg_iov = iov,
+		.msg_iovlen = (size_t)iovcnt,
 		.msg_control = control.buf,
 	};
 	struct cmsghdr *cmsg;
@@ -158,7 +159,8 @@ send_first(int fd, bool encrypt, const uint8_t *iv, size_t iv_len, const uint8_t
 		return -EINVAL;
 	memset(&control, 0, sizeof(control));
 	msg.msg_controllen = CMSG_SPACE(sizeof(uint32_t)) +
-			     (iv != NULL ? CMSG_SPACE(sizeof(*alg_iv) + iv_len) : 0);
+			     (iv != NULL ? CMSG_SPACE(sizeof(*alg_iv) + iv_len) : 0) +
+			     (assoclen >= 0 ? CMSG_SPACE(sizeof(uint32_t)) : 0);
 	cmsg = CMSG_FIRSTHDR(&msg);
 	cmsg->cmsg_level = SOL_ALG;
 	cmsg->cmsg_type = ALG_SET_OP;
@@ -173,14 +175,31 @@ send_first(int fd, bool encrypt, const uint8_t *iv, size_t iv_len, const uint8_t
 		alg_iv->ivlen = (uint32_t)iv_len;
 		memcpy(alg_iv->iv, iv, iv_len);
 	}
+	if (assoclen >= 0) {
+		cmsg = CMSG_NXTHDR(&msg, cmsg);
+		cmsg->cmsg_level = SOL_ALG;
+		cmsg->cmsg_type = ALG_SET_AEAD_ASSOCLEN;
+		cmsg->cmsg_len = CMSG_LEN(sizeof(uint32_t));
+		*(uint32_t *)(void *)CMSG_DATA(cmsg) = (uint32_t)assoclen;
+	}
 	do
 		n = sendmsg(fd, &msg, flags);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;
-	if ((size_t)n < len)
-		return send_all(fd, in + n, len - (size_t)n, flags);
-	return 0;
+	return (size_t)n == len ? 0 : (int)n + 1; /* > 0: bytes sent + 1 */
+}
+
+static int
+send_first(int fd, bool encrypt, const uint8_t *iv, size_t iv_len, const uint8_t *in, size_t len,
+	   int flags)
+{
+	struct iovec iov = {.iov_base = (void *)in, .iov_len = len};
+	int ret = send_first_iov(fd, encrypt, iv, iv_len, -1, &iov, 1, len, flags);
+
+	if (ret > 0)
+		return send_all(fd, in + (ret - 1), len - (size_t)(ret - 1), flags);
+	return ret;
 }
 
 int
@@ -227,6 +246,87 @@ int
 afalg_hash_final(int fd, uint8_t *out, size_t len)
 {
 	return read_exact(fd, out, len);
+}
+
+int
+afalg_open_aead(const char *name, int32_t serial, unsigned authsize)
+{
+	int tfm, op, err, big = 16 << 20;
+
+	tfm = tfm_socket("aead", name);
+	if (tfm < 0)
+		return tfm;
+	if (setsockopt(tfm, SOL_ALG, ALG_SET_KEY_BY_KEY_SERIAL, &serial, sizeof(serial)) < 0) {
+		err = -errno;
+		goto out_close_tfm;
+	}
+	if (setsockopt(tfm, SOL_ALG, ALG_SET_AEAD_AUTHSIZE, NULL, authsize) < 0) {
+		err = -errno;
+		goto out_close_tfm;
+	}
+	op = accept4(tfm, NULL, NULL, SOCK_CLOEXEC);
+	if (op < 0) {
+		err = -errno;
+		goto out_close_tfm;
+	}
+	close(tfm);
+	/*
+	 * The whole AEAD message must go in at once (KERNEL-FACTS.md fact 8)
+	 * and come out at once: the kernel processes only as much as the
+	 * receive buffer takes, then returns a wrong tail. Raise both.
+	 */
+	if (setsockopt(op, SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof(big)) < 0)
+		(void)setsockopt(op, SOL_SOCKET, SO_SNDBUF, &big, sizeof(big));
+	if (setsockopt(op, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big)) < 0)
+		(void)setsockopt(op, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
+	return op;
+out_close_tfm:
+	close(tfm);
+	return err;
+}
+
+long
+afalg_request_limit(int fd)
+{
+	int snd = 0, rcv = 0;
+	socklen_t len = sizeof(snd);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &snd, &len) < 0)
+		return -errno;
+	len = sizeof(rcv);
+	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, &len) < 0)
+		return -errno;
+	return snd < rcv ? snd : rcv;
+}
+
+int
+afalg_aead(int fd, bool encrypt, const uint8_t *iv, size_t iv_len, const uint8_t *aad,
+	   size_t aad_len, const uint8_t *in, size_t len, uint8_t *out, size_t out_len)
+{
+	struct iovec iov[2] = {
+		{.iov_base = (void *)aad, .iov_len = aad_len},
+		{.iov_base = (void *)in, .iov_len = len},
+	};
+	uint8_t *all;
+	int ret;
+
+	/* Never block: a request larger than the send buffer cannot complete. */
+	ret = send_first_iov(fd, encrypt, iv, iv_len, (long)aad_len, iov, 2, aad_len + len,
+			     MSG_DONTWAIT);
+	if (ret > 0 || ret == -EAGAIN)
+		return -EMSGSIZE;
+	if (ret < 0)
+		return ret;
+	/* The kernel returns AAD || output: read exactly that much. */
+	all = malloc(aad_len + out_len + 1);
+	if (all == NULL)
+		return -ENOMEM;
+	ret = read_exact(fd, all, aad_len + out_len);
+	if (ret == 0)
+		memcpy(out, all + aad_len, out_len);
+	explicit_bzero(all, aad_len + out_len);
+	free(all);
+	return ret;
 }
 
 void

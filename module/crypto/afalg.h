@@ -58,6 +58,31 @@ int afalg_open(const char *type, const char *name, int32_t serial);
 int afalg_cipher(int fd, bool encrypt, const uint8_t *iv, size_t iv_len, const uint8_t *in,
 		 size_t len, uint8_t *out);
 
+/*
+ * afalg_open_aead() - like afalg_open() for an "aead" @name, with the tag
+ * length @authsize set on the transform before accept (it cannot change
+ * after). The op socket's send and receive buffers are raised as far as
+ * allowed: SO_*BUFFORCE for root, SO_*BUF (capped by the kernel) otherwise.
+ */
+int afalg_open_aead(const char *name, int32_t serial, unsigned authsize);
+
+/*
+ * afalg_request_limit() - the most bytes one AEAD request may hold, in and
+ * out (AAD included): the smaller of the op socket's send and receive
+ * buffers. Return: bytes, or -errno.
+ */
+long afalg_request_limit(int fd);
+
+/*
+ * afalg_aead() - one AEAD request: @aad and @in in, @out_len bytes out
+ * (without the AAD the kernel copies back). Encrypt: @out is CT||TAG;
+ * decrypt: @in is CT||TAG and @out the plaintext, written only when the tag
+ * verifies. Return: 0, -EBADMSG (tag mismatch), -EMSGSIZE (more than the
+ * send buffer takes), or -errno.
+ */
+int afalg_aead(int fd, bool encrypt, const uint8_t *iv, size_t iv_len, const uint8_t *aad,
+	       size_t aad_len, const uint8_t *in, size_t len, uint8_t *out, size_t out_len);
+
 /* Feed @len bytes to a hash op socket (MSG_MORE). Return: 0 or -errno. */
 int afalg_hash_update(int fd, const uint8_t *in, size_t len);
 

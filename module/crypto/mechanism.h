@@ -19,6 +19,12 @@ enum mech_mode {
 	MODE_CBC,
 	MODE_CBC_PAD,
 	MODE_CTR,
+	MODE_MAC,	  /* HMAC, CMAC: full-length MAC */
+	MODE_MAC_GENERAL, /* the same, truncated by CK_MAC_GENERAL_PARAMS */
+	MODE_GCM,
+	MODE_CCM,
+	MODE_CHACHA20_POLY1305,
+	MODE_KEYWRAP, /* CKM_AES_KEY_WRAP, CKM_AES_KEY_WRAP_PAD */
 };
 
 struct mechanism {
@@ -27,11 +33,25 @@ struct mechanism {
 	const char *alg_name; /* AF_ALG name: "cbc(aes)", "sha256" */
 	enum mech_mode mode;
 	CK_KEY_TYPE key_type;	   /* CK_UNAVAILABLE_INFORMATION: unkeyed */
+	CK_KEY_TYPE alt_key_type;  /* also accepted, with AES keys; 0: none */
 	CK_ULONG min_key, max_key; /* bytes */
 	CK_FLAGS flags;		   /* CKF_ENCRYPT, CKF_DIGEST, ... */
 	size_t block;		   /* cipher block size */
 	size_t iv_len;		   /* bytes of IV the kernel takes */
-	size_t out_len;		   /* digest size */
+	size_t out_len;		   /* digest or MAC size */
+};
+
+/* The checked parameter of a CK_MECHANISM. */
+struct mech_params {
+	unsigned char iv[16];  /* the kernel IV, zeros when none */
+	CK_ULONG counter_bits; /* CKM_AES_CTR counter width; 128 otherwise */
+	size_t mac_len;	       /* MAC bytes to return (MODE_MAC*), else 0 */
+	/* AEAD */
+	size_t iv_len;		  /* bytes of iv[] the kernel takes */
+	const unsigned char *aad; /* the caller's, valid during C_*Init only */
+	size_t aad_len;
+	size_t tag_len;
+	size_t data_len; /* CCM: the declared message length */
 };
 
 /* Probe every row against the running kernel. Never fails: no AF_ALG means
@@ -47,11 +67,12 @@ const struct mechanism *mechanism_available_at(size_t i);
 
 /*
  * mechanism_check_param() - validate the CK_MECHANISM parameter for @m
- * Writes the kernel IV (if any) to @iv. For CKM_AES_CTR also writes the
- * counter width to *counter_bits (128 for other modes).
- * Return: CKR_OK or CKR_MECHANISM_PARAM_INVALID.
+ * Return: CKR_OK with @p filled, or CKR_MECHANISM_PARAM_INVALID.
  */
 CK_RV mechanism_check_param(const struct mechanism *m, const CK_MECHANISM *mech,
-			    unsigned char iv[16], CK_ULONG *counter_bits);
+			    struct mech_params *p);
+
+/* Whether @m takes keys of @type (HMAC takes generic, its own HMAC type and AES). */
+bool mechanism_accepts_key(const struct mechanism *m, CK_KEY_TYPE type);
 
 #endif

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/ckr.h"
@@ -21,6 +22,14 @@ void
 operation_end(struct operation *op)
 {
 	afalg_close(op->fd);
+	if (op->aad != NULL) {
+		explicit_bzero(op->aad, op->aad_len);
+		free(op->aad);
+	}
+	if (op->buf != NULL) {
+		explicit_bzero(op->buf, op->buf_len);
+		free(op->buf);
+	}
 	/* The held bytes are caller data (plaintext, perhaps): wipe them. */
 	explicit_bzero(op, sizeof(*op));
 	operation_init(op);
@@ -36,6 +45,10 @@ kind_flag(enum op_kind kind)
 		return CKF_DECRYPT;
 	case OP_DIGEST:
 		return CKF_DIGEST;
+	case OP_SIGN:
+		return CKF_SIGN;
+	case OP_VERIFY:
+		return CKF_VERIFY;
 	case OP_NONE:
 		break;
 	}
@@ -60,11 +73,40 @@ ctr_room(const uint8_t iv[AES_BLOCK], CK_ULONG bits)
 	return room == ~(unsigned __int128)0 ? room : room + 1;
 }
 
+static bool
+is_aead(enum mech_mode mode)
+{
+	return mode == MODE_GCM || mode == MODE_CCM || mode == MODE_CHACHA20_POLY1305;
+}
+
+/* Keep what the request needs from the parameters (the caller's AAD may go). */
+static CK_RV
+aead_begin(struct operation *op, const struct mech_params *p)
+{
+	long limit = afalg_request_limit(op->fd);
+
+	if (limit < 0)
+		return ckr_from_crypto_errno((int)-limit);
+	op->limit = (size_t)limit;
+	op->iv_len = p->iv_len;
+	op->tag_len = p->tag_len;
+	op->data_len = p->data_len;
+	op->aad_len = p->aad_len;
+	if (op->aad_len + op->tag_len > op->limit)
+		return CKR_MECHANISM_PARAM_INVALID;
+	op->aad = malloc(op->aad_len + 1);
+	if (op->aad == NULL)
+		return CKR_HOST_MEMORY;
+	if (op->aad_len > 0)
+		memcpy(op->aad, p->aad, op->aad_len);
+	return CKR_OK;
+}
+
 CK_RV
 operation_begin(struct operation *op, enum op_kind kind, const struct mechanism *m,
 		const CK_MECHANISM *mech, int32_t serial)
 {
-	CK_ULONG counter_bits;
+	struct mech_params p;
 	CK_RV rv;
 	int fd;
 
@@ -73,17 +115,29 @@ operation_begin(struct operation *op, enum op_kind kind, const struct mechanism 
 	if (!(m->flags & kind_flag(kind)))
 		return CKR_MECHANISM_INVALID;
 	operation_init(op);
-	rv = mechanism_check_param(m, mech, op->iv, &counter_bits);
+	rv = mechanism_check_param(m, mech, &p);
 	if (rv != CKR_OK)
 		return rv;
-	fd = afalg_open(m->alg_type, m->alg_name, serial);
+	memcpy(op->iv, p.iv, sizeof(op->iv));
+	op->out_len = p.mac_len != 0 ? p.mac_len : m->out_len;
+	if (is_aead(m->mode))
+		fd = afalg_open_aead(m->alg_name, serial, (unsigned)p.tag_len);
+	else
+		fd = afalg_open(m->alg_type, m->alg_name, serial);
 	if (fd < 0)
 		return serial != 0 ? ckr_from_key_use_errno(-fd) : ckr_from_crypto_errno(-fd);
 	op->fd = fd;
+	if (is_aead(m->mode)) {
+		rv = aead_begin(op, &p);
+		if (rv != CKR_OK) {
+			operation_end(op);
+			return rv;
+		}
+	}
 	op->kind = kind;
 	op->mech = m;
 	if (m->mode == MODE_CTR)
-		op->ctr_room = ctr_room(op->iv, counter_bits);
+		op->ctr_room = ctr_room(op->iv, p.counter_bits);
 	return CKR_OK;
 }
 
@@ -153,6 +207,12 @@ cipher_request(struct operation *op, const uint8_t *in, size_t len, uint8_t *out
 	case MODE_ECB:
 	case MODE_DIGEST:
 	case MODE_KEYGEN:
+	case MODE_MAC:
+	case MODE_MAC_GENERAL:
+	case MODE_GCM:
+	case MODE_CCM:
+	case MODE_CHACHA20_POLY1305:
+	case MODE_KEYWRAP:
 		break;
 	}
 	return CKR_OK;
@@ -252,20 +312,111 @@ ends_operation(CK_RV rv, const void *out)
 	return rv != CKR_OK || out != NULL;
 }
 
-/* Feed the last @len bytes (if any) and read the digest, once @out is big enough. */
-static CK_RV
-digest_finish(struct operation *op, const uint8_t *in, size_t len, uint8_t *out, CK_ULONG *out_len)
+static bool
+is_hash_kind(enum op_kind kind)
 {
-	CK_RV rv = output_buffer_check(out, out_len, op->mech->out_len);
+	return kind == OP_DIGEST || kind == OP_SIGN || kind == OP_VERIFY;
+}
+
+/* Feed the last @len bytes (if any) and compute the digest or full MAC. */
+static CK_RV
+hash_compute(struct operation *op, const uint8_t *in, size_t len, uint8_t full[64])
+{
 	int ret = 0;
+
+	if (len > 0)
+		ret = afalg_hash_update(op->fd, in, len);
+	/* Read all of it: a shorter read loses the rest (KERNEL-FACTS.md 6). */
+	if (ret == 0)
+		ret = afalg_hash_final(op->fd, full, op->mech->out_len);
+	return ret < 0 ? ckr_from_crypto_errno(-ret) : CKR_OK;
+}
+
+/* Digest or MAC (truncated to op->out_len) into @out, once it is big enough. */
+static CK_RV
+hash_finish(struct operation *op, const uint8_t *in, size_t len, uint8_t *out, CK_ULONG *out_len)
+{
+	uint8_t full[64];
+	CK_RV rv = output_buffer_check(out, out_len, op->out_len);
 
 	if (rv != CKR_OK || out == NULL)
 		return rv;
-	if (len > 0)
-		ret = afalg_hash_update(op->fd, in, len);
-	if (ret == 0)
-		ret = afalg_hash_final(op->fd, out, op->mech->out_len);
+	rv = hash_compute(op, in, len, full);
+	if (rv == CKR_OK)
+		memcpy(out, full, op->out_len);
+	explicit_bzero(full, sizeof(full));
+	return rv;
+}
+
+/*
+ * Whether a message of @len bytes (ciphertext with its tag, or plaintext)
+ * fits one request: AAD + ciphertext + tag within the limit, the same bound
+ * both ways, so whatever encrypts also decrypts.
+ */
+static bool
+aead_fits(const struct operation *op, size_t len)
+{
+	size_t sealed = op->kind == OP_ENCRYPT ? len + op->tag_len : len;
+
+	return sealed <= op->limit - op->aad_len;
+}
+
+/*
+ * One AEAD request over the whole message @in: encrypt gives CT||TAG,
+ * decrypt checks the tag and only then gives the plaintext.
+ */
+static CK_RV
+aead_run(struct operation *op, const uint8_t *in, size_t len, uint8_t *out, CK_ULONG *out_len)
+{
+	bool encrypt = op->kind == OP_ENCRYPT;
+	size_t needed, text;
+	CK_RV rv;
+	int ret;
+
+	if (!encrypt && len < op->tag_len)
+		return CKR_ENCRYPTED_DATA_LEN_RANGE;
+	text = encrypt ? len : len - op->tag_len;
+	needed = encrypt ? len + op->tag_len : text;
+	/* CCM declares the message length up front; the kernel needs all at once. */
+	if ((op->mech->mode == MODE_CCM && text != op->data_len) || !aead_fits(op, len))
+		return len_range(op);
+	rv = output_buffer_check(out, out_len, needed);
+	if (rv != CKR_OK || out == NULL)
+		return rv;
+	ret = afalg_aead(op->fd, encrypt, op->iv, op->iv_len, op->aad, op->aad_len, in, len, out,
+			 needed);
+	if (ret == -EMSGSIZE)
+		return len_range(op);
 	return ret < 0 ? ckr_from_crypto_errno(-ret) : CKR_OK;
+}
+
+/* Buffer @len more bytes of the message; nothing comes out before Final. */
+static CK_RV
+aead_update(struct operation *op, const uint8_t *in, size_t len, CK_ULONG *out_len)
+{
+	uint8_t *grown;
+
+	if (out_len == NULL)
+		return CKR_ARGUMENTS_BAD;
+	if (len > op->limit || !aead_fits(op, op->buf_len + len))
+		return len_range(op);
+	if (len > 0) {
+		/* Grow by copying, so the old buffer can be wiped. */
+		grown = malloc(op->buf_len + len);
+		if (grown == NULL)
+			return CKR_HOST_MEMORY;
+		if (op->buf_len > 0)
+			memcpy(grown, op->buf, op->buf_len);
+		memcpy(grown + op->buf_len, in, len);
+		if (op->buf != NULL) {
+			explicit_bzero(op->buf, op->buf_len);
+			free(op->buf);
+		}
+		op->buf = grown;
+		op->buf_len += len;
+	}
+	*out_len = 0;
+	return CKR_OK;
 }
 
 CK_RV
@@ -278,8 +429,12 @@ operation_oneshot(struct operation *op, enum op_kind kind, const uint8_t *in, CK
 		return CKR_OPERATION_NOT_INITIALIZED;
 	if (op->updated)
 		return CKR_OPERATION_ACTIVE;
-	if (kind == OP_DIGEST)
-		rv = digest_finish(op, in, len, out, out_len);
+	if (kind == OP_VERIFY)
+		return CKR_OPERATION_NOT_INITIALIZED; /* C_Verify goes to operation_verify */
+	if (is_hash_kind(kind))
+		rv = hash_finish(op, in, len, out, out_len);
+	else if (is_aead(op->mech->mode))
+		rv = aead_run(op, in, len, out, out_len);
 	else
 		rv = cipher_oneshot(op, in, len, out, out_len);
 	if (ends_operation(rv, out))
@@ -344,10 +499,12 @@ operation_update(struct operation *op, enum op_kind kind, const uint8_t *in, CK_
 
 	if (op->kind != kind)
 		return CKR_OPERATION_NOT_INITIALIZED;
-	if (kind == OP_DIGEST) {
+	if (is_hash_kind(kind)) {
 		int ret = afalg_hash_update(op->fd, in, len);
 
 		rv = ret < 0 ? ckr_from_crypto_errno(-ret) : CKR_OK;
+	} else if (is_aead(op->mech->mode)) {
+		rv = aead_update(op, in, len, out_len);
 	} else {
 		rv = cipher_update(op, in, len, out, out_len);
 	}
@@ -418,12 +575,52 @@ operation_finish(struct operation *op, enum op_kind kind, uint8_t *out, CK_ULONG
 
 	if (op->kind != kind)
 		return CKR_OPERATION_NOT_INITIALIZED;
-	if (kind == OP_DIGEST)
-		rv = digest_finish(op, NULL, 0, out, out_len);
+	if (kind == OP_VERIFY)
+		return CKR_OPERATION_NOT_INITIALIZED;
+	if (is_hash_kind(kind))
+		rv = hash_finish(op, NULL, 0, out, out_len);
+	else if (is_aead(op->mech->mode))
+		rv = aead_run(op, op->buf != NULL ? op->buf : (const uint8_t *)"", op->buf_len, out,
+			      out_len);
 	else
 		rv = cipher_finish(op, out, out_len);
 	if (ends_operation(rv, out))
 		operation_end(op);
+	return rv;
+}
+
+/* Constant-time comparison of @n bytes. */
+static bool
+equal_const_time(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	uint8_t diff = 0;
+
+	for (size_t i = 0; i < n; i++)
+		diff |= a[i] ^ b[i];
+	return diff == 0;
+}
+
+CK_RV
+operation_verify(struct operation *op, const uint8_t *in, CK_ULONG len, const uint8_t *sig,
+		 CK_ULONG sig_len)
+{
+	uint8_t full[64];
+	CK_RV rv;
+
+	if (op->kind != OP_VERIFY)
+		return CKR_OPERATION_NOT_INITIALIZED;
+	if (in != NULL && op->updated)
+		return CKR_OPERATION_ACTIVE;
+	if (sig_len != op->out_len) {
+		rv = CKR_SIGNATURE_LEN_RANGE;
+		goto out;
+	}
+	rv = hash_compute(op, in, in != NULL ? len : 0, full);
+	if (rv == CKR_OK && !equal_const_time(full, sig, op->out_len))
+		rv = CKR_SIGNATURE_INVALID;
+out:
+	explicit_bzero(full, sizeof(full));
+	operation_end(op);
 	return rv;
 }
 

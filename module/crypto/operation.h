@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The one state machine behind C_Encrypt*, C_Decrypt* and C_Digest*.
+ * The one state machine behind C_Encrypt*, C_Decrypt*, C_Digest*, C_Sign*
+ * and C_Verify*.
  *
  * Rules written once here (PKCS#11 v2.40 sections 5.2, 5.8-5.10):
  *  - a call of the wrong kind, or with no operation: CKR_OPERATION_NOT_INITIALIZED;
@@ -22,7 +23,7 @@
 #include "common/pkcs11.h"
 #include "crypto/mechanism.h"
 
-enum op_kind { OP_NONE, OP_ENCRYPT, OP_DECRYPT, OP_DIGEST };
+enum op_kind { OP_NONE, OP_ENCRYPT, OP_DECRYPT, OP_DIGEST, OP_SIGN, OP_VERIFY };
 
 struct operation {
 	enum op_kind kind;
@@ -34,6 +35,15 @@ struct operation {
 			     last block of a CBC-PAD decryption) */
 	size_t held_len;
 	unsigned __int128 ctr_room; /* CTR blocks left before the counter wraps */
+	size_t out_len;		    /* digest or MAC bytes returned */
+	/* AEAD: the kernel needs AAD and text in one request, so the message is
+	 * buffered until C_*Final (or arrives whole in C_Encrypt/C_Decrypt). */
+	size_t iv_len, tag_len, data_len;
+	uint8_t *aad;
+	size_t aad_len;
+	uint8_t *buf;
+	size_t buf_len;
+	size_t limit; /* most AAD + message bytes one request takes */
 };
 
 /* Zero state; call once on a new operation before anything else. */
@@ -58,6 +68,16 @@ CK_RV operation_update(struct operation *op, enum op_kind kind, const uint8_t *i
 
 /* C_*Final. */
 CK_RV operation_finish(struct operation *op, enum op_kind kind, uint8_t *out, CK_ULONG *out_len);
+
+/*
+ * operation_verify() - C_Verify (@in given) or C_VerifyFinal (@in NULL)
+ * Compares in constant time. Always ends the operation.
+ * Return: CKR_OK, CKR_SIGNATURE_INVALID, CKR_SIGNATURE_LEN_RANGE,
+ * CKR_OPERATION_NOT_INITIALIZED, CKR_OPERATION_ACTIVE (C_Verify after an
+ * update: the operation is kept).
+ */
+CK_RV operation_verify(struct operation *op, const uint8_t *in, CK_ULONG len, const uint8_t *sig,
+		       CK_ULONG sig_len);
 
 /*
  * operation_check_value() - CKA_CHECK_VALUE of an AES key: the first 3 bytes

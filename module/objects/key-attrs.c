@@ -23,6 +23,7 @@ static const struct {
 	{CKK_SHA256_HMAC, "sha256-hmac"},
 	{CKK_SHA384_HMAC, "sha384-hmac"},
 	{CKK_SHA512_HMAC, "sha512-hmac"},
+	{CKK_CHACHA20, "chacha20"},
 };
 
 CK_ATTRIBUTE_TYPE

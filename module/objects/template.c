@@ -70,6 +70,20 @@ rule_find(CK_ATTRIBUTE_TYPE type, size_t *index)
 	return NULL;
 }
 
+/*
+ * C_UnwrapKey follows C_CreateObject's column, except that the value comes
+ * from the wrapped key: CKA_VALUE may not be given, CKA_VALUE_LEN may.
+ */
+static enum rule_mode
+new_key_mode(const struct template_rule *rule, enum template_use use)
+{
+	if (use == TEMPLATE_UNWRAP && rule->type == CKA_VALUE)
+		return R_READ_ONLY;
+	if (use == TEMPLATE_UNWRAP && rule->type == CKA_VALUE_LEN)
+		return R_OK;
+	return use == TEMPLATE_GENERATE ? rule->generate : rule->create;
+}
+
 /* The value has the size and form its kind requires. */
 static bool
 value_well_formed(const struct template_rule *rule, const CK_ATTRIBUTE *a)
@@ -213,7 +227,7 @@ walk(const CK_ATTRIBUTE *tmpl, CK_ULONG n, enum template_use use, struct key_tem
 		if (use == TEMPLATE_COPY || use == TEMPLATE_SET)
 			mode = rule->changeable ? R_OK : R_READ_ONLY;
 		else
-			mode = use == TEMPLATE_CREATE ? rule->create : rule->generate;
+			mode = new_key_mode(rule, use);
 		if (mode == R_READ_ONLY)
 			return CKR_ATTRIBUTE_READ_ONLY;
 		if (mode == R_INCONSISTENT)
@@ -283,7 +297,7 @@ template_new_key(const CK_ATTRIBUTE *tmpl, CK_ULONG n, enum template_use use,
 
 	/* Required attributes. */
 	for (size_t i = 0; i < ARRAY_SIZE(rules); i++) {
-		enum rule_mode mode = use == TEMPLATE_CREATE ? rules[i].create : rules[i].generate;
+		enum rule_mode mode = new_key_mode(&rules[i], use);
 
 		if (mode == R_REQUIRED && seen[i] == NULL)
 			return CKR_TEMPLATE_INCOMPLETE;
@@ -303,12 +317,24 @@ template_new_key(const CK_ATTRIBUTE *tmpl, CK_ULONG n, enum template_use use,
 		if (!value_len_ok(out->attrs.key_type, out->attrs.value_len, GENERATE_MAX))
 			return CKR_ATTRIBUTE_VALUE_INVALID;
 		out->attrs.flags |= FLAG_LOCAL;
-	} else {
+	} else if (use == TEMPLATE_CREATE) {
 		if (!value_len_ok(out->attrs.key_type, out->value_len, VALUE_MAX))
 			return CKR_ATTRIBUTE_VALUE_INVALID;
 		out->attrs.value_len = out->value_len;
 	}
 	return resolve_storage(out, g);
+}
+
+CK_RV
+template_set_unwrapped(struct key_template *t, const uint8_t *value, size_t len)
+{
+	if ((t->attrs.value_len != 0 && t->attrs.value_len != len) ||
+	    !value_len_ok(t->attrs.key_type, len, VALUE_MAX))
+		return CKR_TEMPLATE_INCONSISTENT;
+	t->value = value;
+	t->value_len = len;
+	t->attrs.value_len = len;
+	return CKR_OK;
 }
 
 CK_RV

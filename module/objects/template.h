@@ -18,6 +18,7 @@ enum template_use {
 	TEMPLATE_GENERATE, /* C_GenerateKey */
 	TEMPLATE_COPY,	   /* C_CopyObject: changes to an existing key */
 	TEMPLATE_SET,	   /* C_SetAttributeValue */
+	TEMPLATE_UNWRAP,   /* C_UnwrapKey: like C_CreateObject, the value unwrapped */
 };
 
 /* Which kernel key type holds the key (docs/keys.md, "Which kernel key type"). */
@@ -43,6 +44,14 @@ struct key_template {
  */
 CK_RV template_new_key(const CK_ATTRIBUTE *tmpl, CK_ULONG n, enum template_use use,
 		       CK_MECHANISM_TYPE mechanism, struct key_template *out);
+
+/*
+ * template_set_unwrapped() - the value of an unwrapped key (TEMPLATE_UNWRAP)
+ * @value: stays the caller's; only the pointer is kept
+ * Return: CKR_OK, or CKR_TEMPLATE_INCONSISTENT when the length does not suit
+ * the key type or the template's CKA_VALUE_LEN.
+ */
+CK_RV template_set_unwrapped(struct key_template *t, const uint8_t *value, size_t len);
 
 /*
  * template_change_key() - apply a C_CopyObject or C_SetAttributeValue template

@@ -2,7 +2,8 @@
 /*
  * PKCS#11 conformance of keyring-pkcs11.so, through its CK_FUNCTION_LIST.
  *
- * Usage: test-api host|crypto|keys|keys-quota   (run under "keyctl session -")
+ * Usage: test-api host|crypto|keys|keys-quota|mac|mac-limit
+ *        (run under "keyctl session -")
  *   host:   everything that needs no AF_ALG; runs on any kernel
  *   crypto: every mechanism against known-answer vectors and OpenSSL;
  *           fails (never skips) where the kernel has no AF_ALG
@@ -10,6 +11,9 @@
  *           copy, session objects), checked against keyctl and OpenSSL;
  *           needs AF_ALG like crypto
  *   keys-quota: key-quota exhaustion; must run as a non-root uid
+ *   mac:    HMAC, AES-CMAC (sign/verify) and AES-GCM, AES-CCM,
+ *           ChaCha20-Poly1305 against RFC/NIST vectors and OpenSSL; AF_ALG
+ *   mac-limit: the AEAD message-size limit; must run as a non-root uid
  *
  * OpenSSL is the user-space reference here only; the module never links it.
  */
@@ -285,13 +289,36 @@ test_slot_and_token_info(void **state)
 	assert_memory_equal(token.serialNumber, serial, 16);
 }
 
+/* Exactly the table of module/crypto/mechanism.c, in its order. */
 static const CK_MECHANISM_TYPE all_mechanisms[] = {
-	CKM_AES_KEY_GEN, CKM_GENERIC_SECRET_KEY_GEN,
-	CKM_AES_ECB,	 CKM_AES_CBC,
-	CKM_AES_CBC_PAD, CKM_AES_CTR,
-	CKM_SHA_1,	 CKM_SHA224,
-	CKM_SHA256,	 CKM_SHA384,
+	CKM_AES_KEY_GEN,
+	CKM_GENERIC_SECRET_KEY_GEN,
+	CKM_AES_ECB,
+	CKM_AES_CBC,
+	CKM_AES_CBC_PAD,
+	CKM_AES_CTR,
+	CKM_SHA_1,
+	CKM_SHA224,
+	CKM_SHA256,
+	CKM_SHA384,
 	CKM_SHA512,
+	CKM_SHA_1_HMAC,
+	CKM_SHA_1_HMAC_GENERAL,
+	CKM_SHA224_HMAC,
+	CKM_SHA224_HMAC_GENERAL,
+	CKM_SHA256_HMAC,
+	CKM_SHA256_HMAC_GENERAL,
+	CKM_SHA384_HMAC,
+	CKM_SHA384_HMAC_GENERAL,
+	CKM_SHA512_HMAC,
+	CKM_SHA512_HMAC_GENERAL,
+	CKM_AES_CMAC,
+	CKM_AES_CMAC_GENERAL,
+	CKM_AES_KEY_WRAP,
+	CKM_AES_KEY_WRAP_PAD,
+	CKM_AES_GCM,
+	CKM_AES_CCM,
+	CKM_CHACHA20_POLY1305,
 };
 
 static void
@@ -321,12 +348,15 @@ test_mechanism_list(void **state)
 	assert_rv(p11->C_GetMechanismList(SESSION_SLOT, list, &count), CKR_BUFFER_TOO_SMALL);
 	count = 32;
 	assert_rv(p11->C_GetMechanismList(USER_SLOT, list, &count), CKR_OK);
+	assert_int_equal(count, sizeof(all_mechanisms) / sizeof(all_mechanisms[0]));
 	for (size_t i = 0; i < sizeof(all_mechanisms) / sizeof(all_mechanisms[0]); i++)
 		assert_int_equal(list[i], all_mechanisms[i]);
 	assert_rv(p11->C_GetMechanismInfo(SESSION_SLOT, CKM_AES_CBC_PAD, &info), CKR_OK);
 	assert_int_equal(info.ulMinKeySize, 16);
 	assert_int_equal(info.ulMaxKeySize, 32);
-	assert_int_equal(info.flags, CKF_ENCRYPT | CKF_DECRYPT);
+	assert_int_equal(info.flags, CKF_ENCRYPT | CKF_DECRYPT | CKF_WRAP | CKF_UNWRAP);
+	assert_rv(p11->C_GetMechanismInfo(SESSION_SLOT, CKM_AES_KEY_WRAP_PAD, &info), CKR_OK);
+	assert_int_equal(info.flags, CKF_WRAP | CKF_UNWRAP);
 	assert_rv(p11->C_GetMechanismInfo(SESSION_SLOT, CKM_SHA384, &info), CKR_OK);
 	assert_int_equal(info.flags, CKF_DIGEST);
 	assert_rv(p11->C_GetMechanismInfo(SESSION_SLOT, CKM_RSA_PKCS, &info),
@@ -656,6 +686,11 @@ test_fork_child_must_initialize(void **state)
 /* ---------------------------------------------------------------- keys tier */
 
 #include "keys-tests.c"
+#include "wrap-tests.c"
+
+/* ------------------------------------------------------ mac and aead tier */
+
+#include "mac-aead-tests.c"
 
 int
 main(int argc, char **argv)
@@ -687,6 +722,12 @@ main(int argc, char **argv)
 		return run_keys_tests();
 	if (argc == 2 && strcmp(argv[1], "keys-quota") == 0)
 		return run_keys_quota_tests();
-	fprintf(stderr, "usage: %s host|crypto|keys|keys-quota\n", argv[0]);
+	if (argc == 2 && strcmp(argv[1], "mac") == 0)
+		return run_mac_tests();
+	if (argc == 2 && strcmp(argv[1], "mac-limit") == 0)
+		return run_mac_limit_tests();
+	if (argc == 2 && strcmp(argv[1], "wrap") == 0)
+		return run_wrap_tests();
+	fprintf(stderr, "usage: %s host|crypto|keys|keys-quota|mac|mac-limit|wrap\n", argv[0]);
 	return 2;
 }
