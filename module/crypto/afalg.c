@@ -72,8 +72,13 @@ afalg_probe_key_serial(void)
 	return ret == 0 ? -EPROTO : -ret;
 }
 
-int
-afalg_open(const char *type, const char *name, int32_t serial)
+/*
+ * Bind @type/@name, key it by @serial (0: unkeyed), set the AEAD tag length
+ * (@authsize, 0: none; it cannot change after accept) and accept the op
+ * socket. Return: op fd or -errno.
+ */
+static int
+open_op(const char *type, const char *name, int32_t serial, unsigned authsize)
 {
 	int tfm, op, err;
 
@@ -82,6 +87,10 @@ afalg_open(const char *type, const char *name, int32_t serial)
 		return tfm;
 	if (serial != 0 &&
 	    setsockopt(tfm, SOL_ALG, ALG_SET_KEY_BY_KEY_SERIAL, &serial, sizeof(serial)) < 0) {
+		err = -errno;
+		goto out_close_tfm;
+	}
+	if (authsize != 0 && setsockopt(tfm, SOL_ALG, ALG_SET_AEAD_AUTHSIZE, NULL, authsize) < 0) {
 		err = -errno;
 		goto out_close_tfm;
 	}
@@ -95,6 +104,12 @@ afalg_open(const char *type, const char *name, int32_t serial)
 out_close_tfm:
 	close(tfm);
 	return err;
+}
+
+int
+afalg_open(const char *type, const char *name, int32_t serial)
+{
+	return open_op(type, name, serial, 0);
 }
 
 /* Read exactly @len bytes (fact 0.1: never ask for more than is due). */
@@ -251,25 +266,11 @@ afalg_hash_final(int fd, uint8_t *out, size_t len)
 int
 afalg_open_aead(const char *name, int32_t serial, unsigned authsize)
 {
-	int tfm, op, err, big = 16 << 20;
+	int op, big = 16 << 20;
 
-	tfm = tfm_socket("aead", name);
-	if (tfm < 0)
-		return tfm;
-	if (setsockopt(tfm, SOL_ALG, ALG_SET_KEY_BY_KEY_SERIAL, &serial, sizeof(serial)) < 0) {
-		err = -errno;
-		goto out_close_tfm;
-	}
-	if (setsockopt(tfm, SOL_ALG, ALG_SET_AEAD_AUTHSIZE, NULL, authsize) < 0) {
-		err = -errno;
-		goto out_close_tfm;
-	}
-	op = accept4(tfm, NULL, NULL, SOCK_CLOEXEC);
-	if (op < 0) {
-		err = -errno;
-		goto out_close_tfm;
-	}
-	close(tfm);
+	op = open_op("aead", name, serial, authsize);
+	if (op < 0)
+		return op;
 	/*
 	 * The whole AEAD message must go in at once (KERNEL-FACTS.md fact 8)
 	 * and come out at once: the kernel processes only as much as the
@@ -280,9 +281,6 @@ afalg_open_aead(const char *name, int32_t serial, unsigned authsize)
 	if (setsockopt(op, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big)) < 0)
 		(void)setsockopt(op, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
 	return op;
-out_close_tfm:
-	close(tfm);
-	return err;
 }
 
 long

@@ -195,29 +195,36 @@ rnd(uint32_t n)
 	return (rng_state >> 8) % n;
 }
 
+/* The four entry points of one direction (encrypt or decrypt). */
+struct cipher_calls {
+	CK_RV (*init)(CK_SESSION_HANDLE, CK_MECHANISM_PTR, CK_OBJECT_HANDLE);
+	CK_RV (*oneshot)(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR);
+	CK_RV (*update)(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR);
+	CK_RV (*final)(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG_PTR);
+};
+
+static struct cipher_calls
+cipher_calls(bool encrypt)
+{
+	if (encrypt)
+		return (struct cipher_calls){p11->C_EncryptInit, p11->C_Encrypt,
+					     p11->C_EncryptUpdate, p11->C_EncryptFinal};
+	return (struct cipher_calls){p11->C_DecryptInit, p11->C_Decrypt, p11->C_DecryptUpdate,
+				     p11->C_DecryptFinal};
+}
+
 /* Run @in through the module, one shot or in random pieces. */
 static size_t
 module_cipher(CK_SESSION_HANDLE h, const struct mech_param *p, CK_OBJECT_HANDLE key, bool encrypt,
 	      bool pieces, const uint8_t *in, size_t len, uint8_t *out, size_t cap)
 {
-	CK_RV(*init)
-	(CK_SESSION_HANDLE, CK_MECHANISM_PTR, CK_OBJECT_HANDLE) =
-		encrypt ? p11->C_EncryptInit : p11->C_DecryptInit;
-	CK_RV(*oneshot)
-	(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR) =
-		encrypt ? p11->C_Encrypt : p11->C_Decrypt;
-	CK_RV(*update)
-	(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR) =
-		encrypt ? p11->C_EncryptUpdate : p11->C_DecryptUpdate;
-	CK_RV(*final)
-	(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG_PTR) =
-		encrypt ? p11->C_EncryptFinal : p11->C_DecryptFinal;
+	struct cipher_calls c = cipher_calls(encrypt);
 	CK_ULONG n, done = 0;
 
-	assert_rv(init(h, (CK_MECHANISM_PTR)&p->mech, key), CKR_OK);
+	assert_rv(c.init(h, (CK_MECHANISM_PTR)&p->mech, key), CKR_OK);
 	if (!pieces) {
 		n = cap;
-		assert_rv(oneshot(h, (CK_BYTE_PTR)in, len, out, &n), CKR_OK);
+		assert_rv(c.oneshot(h, (CK_BYTE_PTR)in, len, out, &n), CKR_OK);
 		return n;
 	}
 	for (size_t off = 0; off < len;) {
@@ -226,12 +233,12 @@ module_cipher(CK_SESSION_HANDLE h, const struct mech_param *p, CK_OBJECT_HANDLE 
 		if (piece > len - off)
 			piece = len - off;
 		n = cap - done;
-		assert_rv(update(h, (CK_BYTE_PTR)in + off, piece, out + done, &n), CKR_OK);
+		assert_rv(c.update(h, (CK_BYTE_PTR)in + off, piece, out + done, &n), CKR_OK);
 		done += n;
 		off += piece;
 	}
 	n = cap - done;
-	assert_rv(final(h, out + done, &n), CKR_OK);
+	assert_rv(c.final(h, out + done, &n), CKR_OK);
 	return done + n;
 }
 

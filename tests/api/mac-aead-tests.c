@@ -866,24 +866,13 @@ static size_t
 module_aead(CK_SESSION_HANDLE h, const struct aead_param *p, CK_OBJECT_HANDLE key, bool encrypt,
 	    bool pieces, const uint8_t *in, size_t len, uint8_t *out, size_t cap)
 {
-	CK_RV(*init)
-	(CK_SESSION_HANDLE, CK_MECHANISM_PTR, CK_OBJECT_HANDLE) =
-		encrypt ? p11->C_EncryptInit : p11->C_DecryptInit;
-	CK_RV(*oneshot)
-	(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR) =
-		encrypt ? p11->C_Encrypt : p11->C_Decrypt;
-	CK_RV(*update)
-	(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR) =
-		encrypt ? p11->C_EncryptUpdate : p11->C_DecryptUpdate;
-	CK_RV(*final)
-	(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG_PTR) =
-		encrypt ? p11->C_EncryptFinal : p11->C_DecryptFinal;
+	struct cipher_calls c = cipher_calls(encrypt);
 	CK_ULONG n;
 
-	assert_rv(init(h, (CK_MECHANISM_PTR)&p->mech, key), CKR_OK);
+	assert_rv(c.init(h, (CK_MECHANISM_PTR)&p->mech, key), CKR_OK);
 	if (!pieces) {
 		n = cap;
-		assert_rv(oneshot(h, (CK_BYTE_PTR)in, len, out, &n), CKR_OK);
+		assert_rv(c.oneshot(h, (CK_BYTE_PTR)in, len, out, &n), CKR_OK);
 		return n;
 	}
 	for (size_t off = 0; off < len;) {
@@ -892,12 +881,12 @@ module_aead(CK_SESSION_HANDLE h, const struct aead_param *p, CK_OBJECT_HANDLE ke
 		if (piece > len - off)
 			piece = len - off;
 		n = cap;
-		assert_rv(update(h, (CK_BYTE_PTR)in + off, piece, out, &n), CKR_OK);
+		assert_rv(c.update(h, (CK_BYTE_PTR)in + off, piece, out, &n), CKR_OK);
 		assert_int_equal(n, 0);
 		off += piece;
 	}
 	n = cap;
-	assert_rv(final(h, out, &n), CKR_OK);
+	assert_rv(c.final(h, out, &n), CKR_OK);
 	return n;
 }
 
