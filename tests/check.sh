@@ -6,6 +6,9 @@
 #   2. guest tier: everything, inside Debian trixie's 6.12 kernel booted under
 #      QEMU (tests/vm), where AF_ALG and ALG_SET_KEY_BY_KEY_SERIAL exist.
 #      Nothing that needs AF_ALG is skipped: there it fails.
+#   3. the unit and API tiers again, built with ASan and UBSan
+#      (--enable-sanitizers: -fno-sanitize-recover=all, leaks checked at exit),
+#      in a copy of the tree (.build-asan), inside the guest.
 # Ends with one line "N passed, N failed".
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -52,8 +55,34 @@ else
 	missing=1
 fi
 
+# The API tiers under ASan+UBSan, from a copy of the tracked files.
+echo "check: ASan+UBSan build of the unit and API tiers"
+asan="$top/.build-asan"
+rm -rf "$asan"
+mkdir -p "$asan"
+git ls-files -z | tar --null -T - -cf - | tar -xf - -C "$asan"
+(cd "$asan" && autoreconf -fi >/dev/null 2>&1 &&
+	./configure --quiet --enable-strict --enable-sanitizers && make -j"$(nproc)" >/dev/null)
+asan_rc=0
+tests/vm/run.sh -C "$top" -- make -C "$asan" check-guest-api >/dev/null || asan_rc=$?
+if [ "$asan_rc" = 125 ]; then
+	echo "check: the guest failed (status 125); booting it once more"
+	asan_rc=0
+	tests/vm/run.sh -C "$top" -- make -C "$asan" check-guest-api >/dev/null || asan_rc=$?
+fi
+if [ -f "$asan/test-suite.log" ]; then
+	cp "$asan/test-suite.log" test-suite-asan.log
+	logs="$logs test-suite-asan.log"
+	summary asan test-suite-asan.log
+	[ "$asan_rc" = 0 ] || grep -E '^(FAIL|ERROR|not ok)|^# |Sanitizer|runtime error' \
+		"$asan"/tests/*/*.log | head -40 || true
+else
+	echo "check: FAILED: the ASan guest run did not run the suite (status $asan_rc)"
+	missing=$((missing + 1))
+fi
+
 # shellcheck disable=SC2086 # $logs is a list of file names
 awk -v missing="$missing" '
 	/^# PASS:/ { p += $3 } /^# FAIL:/ || /^# ERROR:/ || /^# XPASS:/ { f += $3 }
 	END { printf "%d passed, %d failed\n", p, f + missing }' $logs
-[ "$host_rc" = 0 ] && [ "$guest_rc" = 0 ]
+[ "$host_rc" = 0 ] && [ "$guest_rc" = 0 ] && [ "$asan_rc" = 0 ]
