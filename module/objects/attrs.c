@@ -27,15 +27,6 @@ attr_unavailable(CK_ATTRIBUTE *attr, CK_RV rv)
 	return rv;
 }
 
-const CK_ATTRIBUTE *
-attr_find(const CK_ATTRIBUTE *tmpl, CK_ULONG n, CK_ATTRIBUTE_TYPE type)
-{
-	for (CK_ULONG i = 0; i < n; i++)
-		if (tmpl[i].type == type)
-			return &tmpl[i];
-	return NULL;
-}
-
 bool
 attr_equals(const CK_ATTRIBUTE *attr, const void *value, size_t len)
 {

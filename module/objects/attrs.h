@@ -33,9 +33,6 @@ attr_result(CK_RV sofar, CK_RV this_one)
 	return sofar != CKR_OK ? sofar : this_one;
 }
 
-/* Template entry of @type, or NULL. */
-const CK_ATTRIBUTE *attr_find(const CK_ATTRIBUTE *tmpl, CK_ULONG n, CK_ATTRIBUTE_TYPE type);
-
 /* True when @attr holds exactly @len bytes equal to @value. */
 bool attr_equals(const CK_ATTRIBUTE *attr, const void *value, size_t len);
 

@@ -26,15 +26,6 @@ static const struct {
 	{CKK_CHACHA20, "chacha20"},
 };
 
-CK_ATTRIBUTE_TYPE
-key_usage_attribute(unsigned usage_bit)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(usage_attributes); i++)
-		if (usage_bit == 1u << i)
-			return usage_attributes[i];
-	return 0;
-}
-
 unsigned
 key_usage_bit(CK_ATTRIBUTE_TYPE type)
 {

@@ -52,10 +52,9 @@ struct key_attrs {
 	char label[KEY_DESC_MAX + 1]; /* NUL-terminated; never holds a NUL */
 };
 
-/* The CKA_* attribute of a usage bit, and back; 0 when none. */
-CK_ATTRIBUTE_TYPE key_usage_attribute(unsigned usage_bit);
+/* The usage bit of a CKA_* attribute (CKA_ENCRYPT...), or 0 when none. */
 unsigned key_usage_bit(CK_ATTRIBUTE_TYPE type);
-/* The CKA_* attribute of a flag bit, and back; 0 when none. */
+/* The flag bit of a CKA_* attribute (CKA_PRIVATE...), or 0 when none. */
 unsigned key_flag_bit(CK_ATTRIBUTE_TYPE type);
 
 /* Short name of a supported secret key type ("aes"), or NULL. */
