@@ -6,7 +6,7 @@
  *        (run under "keyctl session -")
  *   host:   everything that needs no AF_ALG; runs on any kernel
  *   crypto: every mechanism against known-answer vectors and OpenSSL;
- *           fails (never skips) where the kernel has no AF_ALG
+ *           where the kernel has no AF_ALG it fails: it is never skipped
  *   keys:   the key lifecycle of docs/keys.md (create, generate, destroy,
  *           copy, session objects), checked against keyctl and OpenSSL;
  *           needs AF_ALG like crypto
