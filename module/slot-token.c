@@ -66,8 +66,7 @@ module_C_GetSlotInfo(CK_SLOT_ID id, CK_SLOT_INFO_PTR info)
 	module_pad_string(info->slotDescription, sizeof(info->slotDescription), slot->what);
 	module_pad_string(info->manufacturerID, sizeof(info->manufacturerID), "Linux kernel");
 	info->flags = slot_token_present(slot) ? CKF_TOKEN_PRESENT : 0;
-	info->hardwareVersion = kernel_version();
-	info->firmwareVersion = kernel_version();
+	info->hardwareVersion = info->firmwareVersion = kernel_version();
 	module_unlock();
 	return CKR_OK;
 }
@@ -88,7 +87,7 @@ module_C_GetTokenInfo(CK_SLOT_ID id, CK_TOKEN_INFO_PTR info)
 	memset(info, 0, sizeof(*info));
 	module_pad_string(info->label, sizeof(info->label), slot->label);
 	module_pad_string(info->manufacturerID, sizeof(info->manufacturerID), "keyring-pkcs11");
-	/* "+kmk": C_GenerateKey makes keys inside the kernel (docs/keys.md). */
+	/* "+mk": with a master key, C_GenerateKey makes keys inside the kernel (docs/keys.md). */
 	module_pad_string(info->model, sizeof(info->model),
 			  module_master_key() ? "Linux keyring+mk" : "Linux keyring");
 	/* The keyring's serial: the token is exactly that keyring. */
@@ -110,8 +109,7 @@ module_C_GetTokenInfo(CK_SLOT_ID id, CK_TOKEN_INFO_PTR info)
 		info->ulTotalPublicMemory = info->ulTotalPrivateMemory = CK_UNAVAILABLE_INFORMATION;
 		info->ulFreePublicMemory = info->ulFreePrivateMemory = CK_UNAVAILABLE_INFORMATION;
 	}
-	info->hardwareVersion = kernel_version();
-	info->firmwareVersion = kernel_version();
+	info->hardwareVersion = info->firmwareVersion = kernel_version();
 	module_unlock();
 	return CKR_OK;
 }
