@@ -44,7 +44,7 @@ module_C_DigestKey(CK_SESSION_HANDLE handle, CK_OBJECT_HANDLE key)
 	size_t len = 0;
 	CK_RV rv;
 
-	rv = module_lock_session(handle, &session);
+	rv = module_session_enter(handle, &session);
 	if (rv != CKR_OK)
 		return rv;
 	obj = malloc(sizeof(*obj));
@@ -73,6 +73,6 @@ out:
 		free(value);
 	}
 	free(obj);
-	module_unlock();
+	module_session_leave(session);
 	return rv;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* PKCS#11 v2.40 section 5.4: general-purpose functions, and the global lock. */
+/* PKCS#11 v2.40 section 5.4: general-purpose functions, and the module's locks. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,15 +74,33 @@ module_master_key(void)
 	return module.master[0] != '\0' ? module.master : NULL;
 }
 
+static bool
+module_initialized(void)
+{
+	return __atomic_load_n(&module.initialized, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * The global lock guards the session table, the slots' login state and the
+ * object calls. The crypto path takes it only to look a session up
+ * (module_session_enter); the work runs under that session's own lock.
+ * Lock order: a session's lock, then the global lock; never the reverse.
+ */
 CK_RV
 module_lock(void)
 {
-	if (!module.initialized)
+	if (!module_initialized())
 		return CKR_CRYPTOKI_NOT_INITIALIZED;
-	if (module.app_locks)
-		return module.args.LockMutex(module.app_mutex) == CKR_OK ? CKR_OK
-									 : CKR_GENERAL_ERROR;
-	pthread_mutex_lock(&module.os_mutex);
+	if (module.app_locks) {
+		if (module.args.LockMutex(module.app_mutex) != CKR_OK)
+			return CKR_GENERAL_ERROR;
+	} else {
+		pthread_mutex_lock(&module.os_mutex);
+	}
+	if (!module.initialized) { /* C_Finalize got there first */
+		module_unlock();
+		return CKR_CRYPTOKI_NOT_INITIALIZED;
+	}
 	return CKR_OK;
 }
 
@@ -93,6 +111,42 @@ module_unlock(void)
 		module.args.UnlockMutex(module.app_mutex);
 	else
 		pthread_mutex_unlock(&module.os_mutex);
+}
+
+CK_RV
+module_mutex_init(struct module_mutex *m)
+{
+	m->app = module.app_locks;
+	if (m->app)
+		return module.args.CreateMutex(&m->app_mutex) == CKR_OK ? CKR_OK : CKR_HOST_MEMORY;
+	return pthread_mutex_init(&m->os, NULL) == 0 ? CKR_OK : CKR_HOST_MEMORY;
+}
+
+CK_RV
+module_mutex_lock(struct module_mutex *m)
+{
+	if (m->app)
+		return module.args.LockMutex(m->app_mutex) == CKR_OK ? CKR_OK : CKR_GENERAL_ERROR;
+	pthread_mutex_lock(&m->os);
+	return CKR_OK;
+}
+
+void
+module_mutex_unlock(struct module_mutex *m)
+{
+	if (m->app)
+		module.args.UnlockMutex(m->app_mutex);
+	else
+		pthread_mutex_unlock(&m->os);
+}
+
+void
+module_mutex_destroy(struct module_mutex *m)
+{
+	if (m->app)
+		module.args.DestroyMutex(m->app_mutex);
+	else
+		pthread_mutex_destroy(&m->os);
 }
 
 CK_RV
@@ -108,6 +162,41 @@ module_lock_session(CK_SESSION_HANDLE handle, struct session **session)
 		return CKR_SESSION_HANDLE_INVALID;
 	}
 	return CKR_OK;
+}
+
+CK_RV
+module_session_enter(CK_SESSION_HANDLE handle, struct session **session)
+{
+	struct session *s;
+	CK_RV rv = module_lock();
+
+	if (rv != CKR_OK)
+		return rv;
+	s = session_lookup_inlock(handle);
+	if (s != NULL)
+		session_get(s);
+	module_unlock();
+	if (s == NULL)
+		return CKR_SESSION_HANDLE_INVALID;
+	rv = module_mutex_lock(&s->lock);
+	if (rv == CKR_OK && s->closed) {
+		/* Closed by another thread while this one waited (v2.40 5.1). */
+		module_mutex_unlock(&s->lock);
+		rv = CKR_SESSION_CLOSED;
+	}
+	if (rv != CKR_OK) {
+		session_put(s);
+		return rv;
+	}
+	*session = s;
+	return CKR_OK;
+}
+
+void
+module_session_leave(struct session *session)
+{
+	module_mutex_unlock(&session->lock);
+	session_put(session);
 }
 
 CK_RV
@@ -170,7 +259,7 @@ module_C_Initialize(CK_VOID_PTR init_args)
 	CK_RV rv;
 
 	pthread_once(&atfork_once, atfork_register);
-	if (module.initialized)
+	if (module_initialized())
 		return CKR_CRYPTOKI_ALREADY_INITIALIZED;
 	rv = parse_init_args(init_args);
 	if (rv == CKR_OK)
@@ -189,11 +278,11 @@ module_C_Initialize(CK_VOID_PTR init_args)
 	if (rv != CKR_OK)
 		goto out;
 	if (module.forked) {
-		session_close_all_inlock(NULL);
+		session_forget_all_forked();
 		module.forked = false;
 	}
 	mechanism_probe();
-	module.initialized = true;
+	__atomic_store_n(&module.initialized, true, __ATOMIC_RELEASE);
 out:
 	if (rv != CKR_OK && module.app_locks) {
 		module.args.DestroyMutex(module.app_mutex);
@@ -202,9 +291,16 @@ out:
 	return rv;
 }
 
+/*
+ * Sessions are detached under the global lock and new calls fail from then
+ * on; each is then retired under its own lock, which waits for a call still
+ * running in it. The spec leaves C_Finalize racing other calls undefined;
+ * here they end with CKR_CRYPTOKI_NOT_INITIALIZED or CKR_SESSION_CLOSED.
+ */
 CK_RV
 module_C_Finalize(CK_VOID_PTR reserved)
 {
+	struct session *detached;
 	CK_RV rv;
 
 	if (reserved != NULL)
@@ -212,10 +308,18 @@ module_C_Finalize(CK_VOID_PTR reserved)
 	rv = module_lock();
 	if (rv != CKR_OK)
 		return rv;
-	session_close_all_inlock(NULL);
+	detached = session_detach_all_inlock(NULL);
+	__atomic_store_n(&module.initialized, false, __ATOMIC_RELEASE);
+	module_unlock();
+	session_retire_all(detached);
+
+	/* No session is left, and no new call passes module_lock(). */
+	if (module.app_locks)
+		module.args.LockMutex(module.app_mutex);
+	else
+		pthread_mutex_lock(&module.os_mutex);
 	mechanism_forget();
 	slot_uninit_all();
-	module.initialized = false;
 	module_unlock();
 	if (module.app_locks) {
 		module.args.DestroyMutex(module.app_mutex);
@@ -227,7 +331,7 @@ module_C_Finalize(CK_VOID_PTR reserved)
 CK_RV
 module_C_GetInfo(CK_INFO_PTR info)
 {
-	if (!module.initialized)
+	if (!module_initialized())
 		return CKR_CRYPTOKI_NOT_INITIALIZED;
 	if (info == NULL)
 		return CKR_ARGUMENTS_BAD;

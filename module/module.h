@@ -1,22 +1,40 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The PKCS#11 boundary: argument checks, the global lock, session lookup.
+ * The PKCS#11 boundary: argument checks, the locks, session lookup.
  * Policy lives below (slots/, module/objects, module/crypto).
  */
 #ifndef KP11_MODULE_H
 #define KP11_MODULE_H
 
+#include <pthread.h>
 #include <stdbool.h>
 
 #include "common/pkcs11.h"
 #include "crypto/operation.h"
 #include "slots/slot.h"
 
+/* An OS mutex, or one made by the application's CK_C_INITIALIZE_ARGS. */
+struct module_mutex {
+	bool app;
+	void *app_mutex;
+	pthread_mutex_t os;
+};
+
+/*
+ * A session. handle, slot and flags never change after C_OpenSession; next
+ * belongs to the global lock; everything else to the session's own lock.
+ * The session table holds one reference, and each call in progress another
+ * (module_session_enter), so a session closed by one thread is freed only
+ * when the last call running in it returns.
+ */
 struct session {
 	CK_SESSION_HANDLE handle;
 	struct slot *slot;
-	CK_FLAGS flags;	     /* CKF_SERIAL_SESSION, CKF_RW_SESSION */
-	struct operation op; /* encrypt, decrypt or digest */
+	CK_FLAGS flags; /* CKF_SERIAL_SESSION, CKF_RW_SESSION */
+	struct module_mutex lock;
+	unsigned refs;	     /* atomic */
+	bool closed;	     /* retired: calls waiting for the lock give up */
+	struct operation op; /* encrypt, decrypt, digest, sign or verify */
 	bool finding;	     /* between C_FindObjectsInit and _Final */
 	CK_OBJECT_HANDLE *found;
 	CK_ULONG found_count, found_pos;
@@ -29,6 +47,19 @@ CK_RV module_lock(void);
 void module_unlock(void);
 /* Lock, then look up @handle; on failure nothing stays locked. */
 CK_RV module_lock_session(CK_SESSION_HANDLE handle, struct session **session);
+/*
+ * The crypto path: look @handle up under the global lock, take a reference,
+ * drop the global lock and take the session's own, so that calls in other
+ * sessions run in parallel. CKR_SESSION_CLOSED when another thread closed it
+ * meanwhile. module_session_leave() undoes it all.
+ */
+CK_RV module_session_enter(CK_SESSION_HANDLE handle, struct session **session);
+void module_session_leave(struct session *session);
+/* Per-session mutexes, of the kind C_Initialize chose. */
+CK_RV module_mutex_init(struct module_mutex *m);
+CK_RV module_mutex_lock(struct module_mutex *m);
+void module_mutex_unlock(struct module_mutex *m);
+void module_mutex_destroy(struct module_mutex *m);
 /* Lock, then look up slot @id (CKR_SLOT_ID_INVALID), and with @need_token
  * its token (CKR_TOKEN_NOT_PRESENT); on failure nothing stays locked. */
 CK_RV module_lock_slot(CK_SLOT_ID id, bool need_token, struct slot **slot);
@@ -49,17 +80,31 @@ CK_RV module_op_final(enum op_kind kind, CK_SESSION_HANDLE handle, CK_BYTE_PTR o
 CK_RV module_op_verify(CK_SESSION_HANDLE handle, bool oneshot, CK_BYTE_PTR in, CK_ULONG in_len,
 		       CK_BYTE_PTR sig, CK_ULONG sig_len);
 
-/* session.c. Caller holds the global lock. */
+/* session.c. _inlock: the caller holds the global lock. */
 CK_RV session_open_inlock(struct slot *slot, CK_FLAGS flags, CK_SESSION_HANDLE *handle);
 struct session *session_lookup_inlock(CK_SESSION_HANDLE handle);
-void session_close_inlock(struct session *session);
-/* Close every session of @slot, or of every slot when @slot is NULL. */
-void session_close_all_inlock(const struct slot *slot);
+void session_get(struct session *session);
+void session_put(struct session *session);
+/*
+ * Closing is two steps: detach from the table (global lock held: the handle
+ * is gone for new calls, and the last session of a token logs it out), then
+ * retire (no lock held: waits for a call running in the session, ends its
+ * operation, destroys its session objects, drops the table's reference).
+ */
+void session_detach_inlock(struct session *session);
+/* Detach every session of @slot, or of every slot when @slot is NULL; return
+ * them as a list (linked by next) for session_retire_all(). */
+struct session *session_detach_all_inlock(const struct slot *slot);
+void session_retire(struct session *session);
+void session_retire_all(struct session *list);
+/* In a forked child's C_Initialize: free the parent's sessions without
+ * touching their locks (another thread of the parent may have held them). */
+void session_forget_all_forked(void);
 CK_ULONG session_count_inlock(const struct slot *slot, bool rw_only);
 /* The session's key (or none, for a digest) and mechanism, checked; then
- * operation_begin(). */
-CK_RV session_begin_operation_inlock(struct session *session, enum op_kind kind,
-				     const CK_MECHANISM *mechanism, CK_OBJECT_HANDLE key);
+ * operation_begin(). The caller holds the session (module_session_enter). */
+CK_RV session_begin_operation(struct session *session, enum op_kind kind,
+			      const CK_MECHANISM *mechanism, CK_OBJECT_HANDLE key);
 
 /* The master key for in-kernel key generation ("user:<description>"), or NULL. */
 const char *module_master_key(void);

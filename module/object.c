@@ -204,7 +204,7 @@ module_C_FindObjectsInit(CK_SESSION_HANDLE handle, CK_ATTRIBUTE_PTR tmpl, CK_ULO
 
 	if (tmpl == NULL && count != 0)
 		return CKR_ARGUMENTS_BAD;
-	rv = module_lock_session(handle, &session);
+	rv = module_session_enter(handle, &session);
 	if (rv != CKR_OK)
 		return rv;
 	if (session->finding) {
@@ -216,7 +216,7 @@ module_C_FindObjectsInit(CK_SESSION_HANDLE handle, CK_ATTRIBUTE_PTR tmpl, CK_ULO
 		session->found_pos = 0;
 		session->finding = rv == CKR_OK;
 	}
-	module_unlock();
+	module_session_leave(session);
 	return rv;
 }
 
@@ -229,7 +229,7 @@ module_C_FindObjects(CK_SESSION_HANDLE handle, CK_OBJECT_HANDLE_PTR objects, CK_
 
 	if ((objects == NULL && max != 0) || count == NULL)
 		return CKR_ARGUMENTS_BAD;
-	rv = module_lock_session(handle, &session);
+	rv = module_session_enter(handle, &session);
 	if (rv != CKR_OK)
 		return rv;
 	if (!session->finding) {
@@ -241,7 +241,7 @@ module_C_FindObjects(CK_SESSION_HANDLE handle, CK_OBJECT_HANDLE_PTR objects, CK_
 			objects[n++] = session->found[session->found_pos++];
 		*count = n;
 	}
-	module_unlock();
+	module_session_leave(session);
 	return rv;
 }
 
@@ -249,7 +249,7 @@ CK_RV
 module_C_FindObjectsFinal(CK_SESSION_HANDLE handle)
 {
 	struct session *session;
-	CK_RV rv = module_lock_session(handle, &session);
+	CK_RV rv = module_session_enter(handle, &session);
 
 	if (rv != CKR_OK)
 		return rv;
@@ -261,6 +261,6 @@ module_C_FindObjectsFinal(CK_SESSION_HANDLE handle)
 		session->found_count = session->found_pos = 0;
 		session->finding = false;
 	}
-	module_unlock();
+	module_session_leave(session);
 	return rv;
 }

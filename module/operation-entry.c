@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The boundary work shared by every C_*Init, one-shot, Update and Final
- * entry point (encrypt.c, digest.c, sign.c): argument checks, lock, session
- * lookup, then one call into crypto/operation.c.
+ * entry point (encrypt.c, digest.c, sign.c): argument checks, session lookup
+ * and its lock (not the global one: sessions run in parallel), then one call
+ * into crypto/operation.c.
  */
 #include "module/module.h"
 
@@ -19,11 +20,11 @@ module_op_init(enum op_kind kind, CK_SESSION_HANDLE handle, CK_MECHANISM_PTR mec
 
 	if (mechanism == NULL)
 		return CKR_ARGUMENTS_BAD;
-	rv = module_lock_session(handle, &session);
+	rv = module_session_enter(handle, &session);
 	if (rv != CKR_OK)
 		return rv;
-	rv = session_begin_operation_inlock(session, kind, mechanism, key);
-	module_unlock();
+	rv = session_begin_operation(session, kind, mechanism, key);
+	module_session_leave(session);
 	return rv;
 }
 
@@ -36,11 +37,11 @@ module_op_oneshot(enum op_kind kind, CK_SESSION_HANDLE handle, CK_BYTE_PTR in, C
 
 	if ((in == NULL && in_len != 0) || out_len == NULL)
 		return CKR_ARGUMENTS_BAD;
-	rv = module_lock_session(handle, &session);
+	rv = module_session_enter(handle, &session);
 	if (rv != CKR_OK)
 		return rv;
 	rv = operation_oneshot(&session->op, kind, INPUT(in), in_len, out, out_len);
-	module_unlock();
+	module_session_leave(session);
 	return rv;
 }
 
@@ -56,11 +57,11 @@ module_op_update(enum op_kind kind, CK_SESSION_HANDLE handle, CK_BYTE_PTR in, CK
 		return CKR_ARGUMENTS_BAD;
 	if ((kind == OP_ENCRYPT || kind == OP_DECRYPT) && out_len == NULL)
 		return CKR_ARGUMENTS_BAD;
-	rv = module_lock_session(handle, &session);
+	rv = module_session_enter(handle, &session);
 	if (rv != CKR_OK)
 		return rv;
 	rv = operation_update(&session->op, kind, INPUT(in), in_len, out, out_len);
-	module_unlock();
+	module_session_leave(session);
 	return rv;
 }
 
@@ -72,11 +73,11 @@ module_op_final(enum op_kind kind, CK_SESSION_HANDLE handle, CK_BYTE_PTR out, CK
 
 	if (out_len == NULL)
 		return CKR_ARGUMENTS_BAD;
-	rv = module_lock_session(handle, &session);
+	rv = module_session_enter(handle, &session);
 	if (rv != CKR_OK)
 		return rv;
 	rv = operation_finish(&session->op, kind, out, out_len);
-	module_unlock();
+	module_session_leave(session);
 	return rv;
 }
 
@@ -89,11 +90,11 @@ module_op_verify(CK_SESSION_HANDLE handle, bool oneshot, CK_BYTE_PTR in, CK_ULON
 
 	if ((sig == NULL && sig_len != 0) || (in == NULL && in_len != 0))
 		return CKR_ARGUMENTS_BAD;
-	rv = module_lock_session(handle, &session);
+	rv = module_session_enter(handle, &session);
 	if (rv != CKR_OK)
 		return rv;
 	rv = operation_verify(&session->op, oneshot ? INPUT(in) : NULL, in_len, INPUT(sig),
 			      sig_len);
-	module_unlock();
+	module_session_leave(session);
 	return rv;
 }

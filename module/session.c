@@ -14,14 +14,21 @@ CK_RV
 session_open_inlock(struct slot *slot, CK_FLAGS flags, CK_SESSION_HANDLE *handle)
 {
 	struct session *session = calloc(1, sizeof(*session));
+	CK_RV rv;
 
 	if (session == NULL)
 		return CKR_HOST_MEMORY;
+	rv = module_mutex_init(&session->lock);
+	if (rv != CKR_OK) {
+		free(session);
+		return rv;
+	}
 	session->handle = next_handle++;
 	if (next_handle == 0) /* 0 is CK_INVALID_HANDLE */
 		next_handle = 1;
 	session->slot = slot;
 	session->flags = flags;
+	session->refs = 1; /* the table's */
 	operation_init(&session->op);
 	session->next = sessions;
 	sessions = session;
@@ -38,18 +45,23 @@ session_lookup_inlock(CK_SESSION_HANDLE handle)
 	return NULL;
 }
 
-/* End the session's work and destroy its session objects (v2.40 section 6.7.5). */
-static void
-session_free(struct session *session)
+void
+session_get(struct session *session)
 {
-	key_object_destroy_session_objects(session->slot, session->handle);
-	operation_end(&session->op);
-	free(session->found);
+	__atomic_add_fetch(&session->refs, 1, __ATOMIC_RELAXED);
+}
+
+void
+session_put(struct session *session)
+{
+	if (__atomic_sub_fetch(&session->refs, 1, __ATOMIC_ACQ_REL) != 0)
+		return;
+	module_mutex_destroy(&session->lock);
 	free(session);
 }
 
 void
-session_close_inlock(struct session *session)
+session_detach_inlock(struct session *session)
 {
 	struct slot *slot = session->slot;
 
@@ -59,16 +71,16 @@ session_close_inlock(struct session *session)
 			break;
 		}
 	}
-	session_free(session);
+	session->next = NULL;
 	/* Closing the last session of a token logs it out (v2.40 C_CloseSession). */
 	if (session_count_inlock(slot, false) == 0)
 		slot->user = (CK_USER_TYPE)-1;
 }
 
-void
-session_close_all_inlock(const struct slot *slot)
+struct session *
+session_detach_all_inlock(const struct slot *slot)
 {
-	struct session **p = &sessions;
+	struct session **p = &sessions, *detached = NULL;
 
 	while (*p != NULL) {
 		struct session *s = *p;
@@ -76,10 +88,61 @@ session_close_all_inlock(const struct slot *slot)
 		if (slot == NULL || s->slot == slot) {
 			*p = s->next;
 			s->slot->user = (CK_USER_TYPE)-1;
-			session_free(s);
+			s->next = detached;
+			detached = s;
 		} else {
 			p = &s->next;
 		}
+	}
+	return detached;
+}
+
+/* End the session's work and destroy its session objects (v2.40 section 6.7.5). */
+static void
+session_end(struct session *session)
+{
+	key_object_destroy_session_objects(session->slot, session->handle);
+	operation_end(&session->op);
+	free(session->found);
+	session->found = NULL;
+	session->finding = false;
+}
+
+void
+session_retire(struct session *session)
+{
+	/*
+	 * A failing application lock callback leaves no safe way to wait:
+	 * the session's memory is then kept (its reference not dropped).
+	 */
+	if (module_mutex_lock(&session->lock) != CKR_OK)
+		return;
+	session->closed = true;
+	session_end(session);
+	module_mutex_unlock(&session->lock);
+	session_put(session);
+}
+
+void
+session_retire_all(struct session *list)
+{
+	while (list != NULL) {
+		struct session *next = list->next;
+
+		session_retire(list);
+		list = next;
+	}
+}
+
+void
+session_forget_all_forked(void)
+{
+	while (sessions != NULL) {
+		struct session *s = sessions;
+
+		sessions = s->next;
+		session_end(s); /* closes this process's copies of its sockets */
+		free(s);
 	}
 }
 
@@ -115,8 +178,8 @@ usage_of(enum op_kind kind)
 }
 
 CK_RV
-session_begin_operation_inlock(struct session *session, enum op_kind kind,
-			       const CK_MECHANISM *mechanism, CK_OBJECT_HANDLE key)
+session_begin_operation(struct session *session, enum op_kind kind, const CK_MECHANISM *mechanism,
+			CK_OBJECT_HANDLE key)
 {
 	const struct mechanism *m;
 	struct key_object obj;
@@ -192,8 +255,9 @@ module_C_CloseSession(CK_SESSION_HANDLE handle)
 
 	if (rv != CKR_OK)
 		return rv;
-	session_close_inlock(session);
+	session_detach_inlock(session);
 	module_unlock();
+	session_retire(session);
 	return CKR_OK;
 }
 
@@ -201,12 +265,14 @@ CK_RV
 module_C_CloseAllSessions(CK_SLOT_ID slot_id)
 {
 	struct slot *slot;
+	struct session *detached;
 	CK_RV rv = module_lock_slot(slot_id, false, &slot);
 
 	if (rv != CKR_OK)
 		return rv;
-	session_close_all_inlock(slot);
+	detached = session_detach_all_inlock(slot);
 	module_unlock();
+	session_retire_all(detached);
 	return CKR_OK;
 }
 

@@ -57,6 +57,11 @@ slot_init_all(void)
 /* Possessor-only: other processes of the same user cannot even view it. */
 #define SESSION_RING_PERM 0x3f000000
 
+/*
+ * Made under the module's global lock (@create is only passed there), but
+ * read without it from the crypto path, which holds only a session's lock:
+ * hence the atomic load and store.
+ */
 int32_t
 slot_session_ring(struct slot *slot, bool create)
 {
@@ -64,8 +69,9 @@ slot_session_ring(struct slot *slot, bool create)
 	int32_t ring;
 	int ret;
 
-	if (slot->session_ring > 0 || !create)
-		return slot->session_ring;
+	ring = __atomic_load_n(&slot->session_ring, __ATOMIC_ACQUIRE);
+	if (ring > 0 || !create)
+		return ring;
 	snprintf(name, sizeof(name), "pkcs11:session-objects:%lu", slot->id);
 	ring = keyring_add(KEY_TYPE_KEYRING, name, NULL, 0, KEY_SPEC_PROCESS_KEYRING);
 	if (ring < 0)
@@ -75,7 +81,7 @@ slot_session_ring(struct slot *slot, bool create)
 		keyring_invalidate(ring);
 		return ret;
 	}
-	slot->session_ring = ring;
+	__atomic_store_n(&slot->session_ring, ring, __ATOMIC_RELEASE);
 	return ring;
 }
 

@@ -21,7 +21,7 @@ struct slot {
 	const char *label;    /* token label */
 	const char *what;     /* slot description prefix */
 	CK_USER_TYPE user;    /* logged-in user type, or (CK_USER_TYPE)-1 */
-	int32_t session_ring; /* this process's session objects, or 0 */
+	int32_t session_ring; /* this process's session objects, or 0 (atomic) */
 };
 
 /* Resolve the keyrings behind every slot. Return: CKR_OK (always: a keyring

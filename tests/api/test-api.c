@@ -2,7 +2,7 @@
 /*
  * PKCS#11 conformance of keyring-pkcs11.so, through its CK_FUNCTION_LIST.
  *
- * Usage: test-api host|crypto|keys|keys-quota|mac|mac-limit
+ * Usage: test-api host|crypto|keys|keys-quota|mac|mac-limit|wrap|threads
  *        (run under "keyctl session -")
  *   host:   everything that needs no AF_ALG; runs on any kernel
  *   crypto: every mechanism against known-answer vectors and OpenSSL;
@@ -14,6 +14,8 @@
  *   mac:    HMAC, AES-CMAC (sign/verify) and AES-GCM, AES-CCM,
  *           ChaCha20-Poly1305 against RFC/NIST vectors and OpenSSL; AF_ALG
  *   mac-limit: the AEAD message-size limit; must run as a non-root uid
+ *   threads: 8 threads x 10,000 checked operations, shared sessions,
+ *           C_CloseSession and C_Finalize racing operations; AF_ALG
  *
  * OpenSSL is the user-space reference here only; the module never links it.
  */
@@ -692,6 +694,10 @@ test_fork_child_must_initialize(void **state)
 
 #include "mac-aead-tests.c"
 
+/* ---------------------------------------------------------- threads tier */
+
+#include "threads-tests.c"
+
 int
 main(int argc, char **argv)
 {
@@ -713,6 +719,9 @@ main(int argc, char **argv)
 	};
 
 	in_guest = getenv("KP11_GUEST") != NULL;
+	/* KP11_TEST_FILTER=<glob>: run only the matching tests (when debugging). */
+	if (getenv("KP11_TEST_FILTER") != NULL)
+		cmocka_set_test_filter(getenv("KP11_TEST_FILTER"));
 	if (argc == 2 && strcmp(argv[1], "host") == 0)
 		return cmocka_run_group_tests_name("api-host", host_tests, group_setup,
 						   group_teardown);
@@ -728,6 +737,9 @@ main(int argc, char **argv)
 		return run_mac_limit_tests();
 	if (argc == 2 && strcmp(argv[1], "wrap") == 0)
 		return run_wrap_tests();
-	fprintf(stderr, "usage: %s host|crypto|keys|keys-quota|mac|mac-limit|wrap\n", argv[0]);
+	if (argc == 2 && strcmp(argv[1], "threads") == 0)
+		return run_threads_tests();
+	fprintf(stderr, "usage: %s host|crypto|keys|keys-quota|mac|mac-limit|wrap|threads\n",
+		argv[0]);
 	return 2;
 }
