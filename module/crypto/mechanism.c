@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
+#include <errno.h>
 #include <string.h>
 
 #include "common/compiler.h"
+#include "common/log.h"
 #include "crypto/afalg.h"
 #include "crypto/mechanism.h"
 
@@ -99,7 +101,17 @@ static bool available[ARRAY_SIZE(mechanisms)];
 void
 mechanism_probe(void)
 {
-	bool by_serial = afalg_probe_key_serial() == 0;
+	int ret = afalg_probe_key_serial();
+	bool by_serial = ret == 0;
+	size_t offered = 0;
+
+	if (ret == -EAFNOSUPPORT)
+		log_msg("this kernel has no AF_ALG (CONFIG_CRYPTO_USER_API): no mechanism is offered");
+	else if (ret == -ENOPROTOOPT)
+		log_msg("this kernel cannot key AF_ALG by key serial (Linux 6.2 or later needed): "
+			"only digests are offered");
+	else if (ret < 0)
+		log_msg("probing AF_ALG keyed by serial failed: %s", strerror(-ret));
 
 	for (size_t i = 0; i < ARRAY_SIZE(mechanisms); i++) {
 		const struct mechanism *m = &mechanisms[i];
@@ -110,7 +122,9 @@ mechanism_probe(void)
 		else
 			available[i] = (m->key_type == UNKEYED || by_serial) &&
 				       afalg_probe(m->alg_type, m->alg_name) == 0;
+		offered += available[i];
 	}
+	log_msg("%zu of %zu mechanisms offered", offered, ARRAY_SIZE(mechanisms));
 }
 
 void
