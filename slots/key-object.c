@@ -78,6 +78,13 @@ key_object_describe(int32_t serial, int32_t ring, bool token, struct key_object 
 		obj->payload_len = (long)obj->t.attrs.value_len;
 	} else {
 		obj->payload_len = keyring_payload_len(serial, &obj->desc);
+		/*
+		 * Out of memory or descriptors (/proc/keys cannot be opened):
+		 * say so, never a key of unknown size (a wrong key type).
+		 */
+		if (obj->payload_len < 0 &&
+		    ckr_from_key_read_errno((int)-obj->payload_len) == CKR_HOST_MEMORY)
+			return CKR_HOST_MEMORY;
 		if (obj->payload_len < 0)
 			obj->payload_len = -1;
 		plain_key_attrs(obj);
@@ -295,9 +302,15 @@ find_in_ring(struct slot *slot, int32_t ring, bool token, const CK_ATTRIBUTE *tm
 	*found = grown;
 	for (int i = 0; i < nserials; i++) {
 		bool match = true;
+		CK_RV one = key_object_describe(serials[i], ring, token, obj);
 
-		/* Keys that vanished or that we may not view are not objects. */
-		if (key_object_describe(serials[i], ring, token, obj) != CKR_OK)
+		/* Keys that vanished or that we may not view are not objects;
+		 * a lack of memory is an answer for the whole search. */
+		if (one == CKR_HOST_MEMORY) {
+			rv = one;
+			goto out;
+		}
+		if (one != CKR_OK)
 			continue;
 		for (CK_ULONG j = 0; j < n && match; j++)
 			match = attribute_matches(obj, &tmpl[j]);
