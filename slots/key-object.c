@@ -558,7 +558,7 @@ key_object_value(const struct key_object *obj, uint8_t **value, size_t *len)
 		return CKR_KEY_UNEXTRACTABLE;
 	size = read_payload(obj, &buf);
 	if (size < 0)
-		return ckr_from_key_read_errno((int)-size);
+		return ckr_from_key_extract_errno((int)-size);
 	/* read_payload leaves 5 bytes of room in front (for "load "). */
 	memmove(buf, buf + 5, (size_t)size);
 	explicit_bzero(buf + size, 5); /* what the move left of the key's tail */
