@@ -2,7 +2,7 @@
 /*
  * PKCS#11 conformance of keyring-pkcs11.so, through its CK_FUNCTION_LIST.
  *
- * Usage: test-api host|crypto|keys|keys-quota|mac|mac-limit
+ * Usage: test-api host|crypto|keys|keys-quota|mac|mac-limit|wrap|robust|robust-user
  *        (run under "keyctl session -")
  *   host:   everything that needs no AF_ALG; runs on any kernel
  *   crypto: every mechanism against known-answer vectors and OpenSSL;
@@ -14,6 +14,11 @@
  *   mac:    HMAC, AES-CMAC (sign/verify) and AES-GCM, AES-CCM,
  *           ChaCha20-Poly1305 against RFC/NIST vectors and OpenSSL; AF_ALG
  *   mac-limit: the AEAD message-size limit; must run as a non-root uid
+ *   wrap:   C_WrapKey/C_UnwrapKey against RFC 3394/5649 and OpenSSL; AF_ALG
+ *   robust: keys and keyrings changing under the module, descriptor
+ *           exhaustion and the descriptors held; as root, AF_ALG
+ *   robust-user: isolation from other uids and processes, key quota; as
+ *           uid 1000 through robust-user.test (robust-tests.c)
  *
  * OpenSSL is the user-space reference here only; the module never links it.
  */
@@ -692,6 +697,10 @@ test_fork_child_must_initialize(void **state)
 
 #include "mac-aead-tests.c"
 
+/* ------------------------------------------------------------ robust tier */
+
+#include "robust-tests.c"
+
 int
 main(int argc, char **argv)
 {
@@ -728,6 +737,14 @@ main(int argc, char **argv)
 		return run_mac_limit_tests();
 	if (argc == 2 && strcmp(argv[1], "wrap") == 0)
 		return run_wrap_tests();
-	fprintf(stderr, "usage: %s host|crypto|keys|keys-quota|mac|mac-limit|wrap\n", argv[0]);
+	if (argc == 2 && strcmp(argv[1], "robust") == 0)
+		return run_robust_tests();
+	if (argc == 2 && strcmp(argv[1], "robust-user") == 0)
+		return run_robust_user_tests();
+	if (argc == 2 && strcmp(argv[1], "robust-peek") == 0)
+		return run_robust_peek_tests();
+	fprintf(stderr,
+		"usage: %s host|crypto|keys|keys-quota|mac|mac-limit|wrap|robust|robust-user\n",
+		argv[0]);
 	return 2;
 }
