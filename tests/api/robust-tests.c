@@ -1195,8 +1195,12 @@ test_isolation_other_uids(void **state)
 	expect_unreachable(h, hu, viewable, "root's key with view/read/search for others");
 	expect_unreachable(h, hu, shared, "root's shared key, not linked yet");
 
+	/* Setting no timeout (no change) needs setattr: others do not have it... */
+	assert_true(keyctl_set_timeout(shared, 0) < 0 && errno == EACCES);
 	/* Linked by uid 1000 into its session keyring: an object of that token. */
 	assert_int_equal(keyctl_link(shared, KEY_SPEC_SESSION_KEYRING), 0);
+	/* ...possessors do: linking it made uid 1000 one (docs/design.md). */
+	assert_int_equal(keyctl_set_timeout(shared, 0), 0);
 	assert_true(finds(h, (CK_OBJECT_HANDLE)shared));
 	assert_false(finds(hu, (CK_OBJECT_HANDLE)shared));
 	expect_bytes_attr(h, (CK_OBJECT_HANDLE)shared, CKA_LABEL, "p11test:root-shared", 19);
