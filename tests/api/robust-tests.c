@@ -721,6 +721,9 @@ struct fd_fill {
 	int n;
 };
 
+/* The one being held, so that a failed test's teardown can give it back. */
+static struct fd_fill *fd_held;
+
 /* Lower RLIMIT_NOFILE to 256 and take every descriptor left. */
 static void
 fill_fds(struct fd_fill *f)
@@ -738,6 +741,7 @@ fill_fds(struct fd_fill *f)
 		assert_true(f->n < (int)NELEM(f->fds));
 		f->fds[f->n++] = fd;
 	}
+	fd_held = f;
 	assert_int_equal(errno, EMFILE);
 	assert_true(f->n > 0);
 }
@@ -748,7 +752,18 @@ free_fds(struct fd_fill *f)
 	for (int i = 0; i < f->n; i++)
 		close(f->fds[i]);
 	f->n = 0;
+	fd_held = NULL;
 	assert_int_equal(setrlimit(RLIMIT_NOFILE, &f->saved), 0);
+}
+
+/* After a test that fills the descriptor table: free it even if the test failed. */
+static int
+fd_teardown(void **state)
+{
+	(void)state;
+	if (fd_held != NULL)
+		free_fds(fd_held);
+	return 0;
 }
 
 /* Keys of every kind the descriptor tests use, and a blob wrapped by @km. */
@@ -909,7 +924,7 @@ test_fd_exhaustion(void **state)
 	struct mech_param cbc;
 	struct mac_mech hmac;
 	struct fd_keys fk;
-	struct fd_fill fill;
+	static struct fd_fill fill; /* static: fd_teardown may need it after a failure */
 	CK_ULONG n;
 	int before;
 
@@ -973,7 +988,7 @@ test_fd_exhaustion_at_initialize(void **state)
 	CK_MECHANISM_TYPE list[64];
 	CK_SESSION_HANDLE h;
 	CK_MECHANISM sha256 = {CKM_SHA256, NULL, 0};
-	struct fd_fill fill;
+	static struct fd_fill fill; /* static: fd_teardown may need it after a failure */
 	struct fd_keys fk;
 	CK_ULONG count, n;
 	uint8_t out[32];
@@ -1472,8 +1487,8 @@ run_robust_tests(void)
 		cmocka_unit_test(test_key_changes),
 		cmocka_unit_test(test_user_keyring_link_removed),
 		cmocka_unit_test(test_user_keyring_replaced),
-		cmocka_unit_test(test_fd_exhaustion),
-		cmocka_unit_test(test_fd_exhaustion_at_initialize),
+		cmocka_unit_test_teardown(test_fd_exhaustion, fd_teardown),
+		cmocka_unit_test_teardown(test_fd_exhaustion_at_initialize, fd_teardown),
 		cmocka_unit_test(test_fd_bound),
 		/* Last: these replace this process's session keyring. */
 		cmocka_unit_test(test_session_keyring_replaced),
