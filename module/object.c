@@ -39,13 +39,23 @@ unlock_object(struct key_object *obj)
 	module_unlock();
 }
 
-/* CKA_CHECK_VALUE: computed in the kernel for AES keys, empty otherwise. */
+/*
+ * CKA_CHECK_VALUE: computed in the kernel for AES keys, empty otherwise
+ * (and where the kernel cannot: no AF_ALG, no search permission). Out of
+ * memory or descriptors is CKR_HOST_MEMORY, never an empty value.
+ */
 static CK_RV
 check_value_get(const struct key_object *obj, CK_ATTRIBUTE *attr)
 {
 	uint8_t kcv[3];
+	CK_RV rv;
 
-	if (obj->t.attrs.key_type != CKK_AES || operation_check_value(obj->serial, kcv) != CKR_OK)
+	if (obj->t.attrs.key_type != CKK_AES)
+		return attr_fill(attr, NULL, 0);
+	rv = operation_check_value(obj->serial, kcv);
+	if (rv == CKR_HOST_MEMORY)
+		return attr_unavailable(attr, rv);
+	if (rv != CKR_OK)
 		return attr_fill(attr, NULL, 0);
 	return attr_fill(attr, kcv, sizeof(kcv));
 }

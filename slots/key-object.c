@@ -78,6 +78,13 @@ key_object_describe(int32_t serial, int32_t ring, bool token, struct key_object 
 		obj->payload_len = (long)obj->t.attrs.value_len;
 	} else {
 		obj->payload_len = keyring_payload_len(serial, &obj->desc);
+		/*
+		 * Out of memory or descriptors (/proc/keys cannot be opened):
+		 * say so, never a key of unknown size (a wrong key type).
+		 */
+		if (obj->payload_len < 0 &&
+		    ckr_from_key_read_errno((int)-obj->payload_len) == CKR_HOST_MEMORY)
+			return CKR_HOST_MEMORY;
 		if (obj->payload_len < 0)
 			obj->payload_len = -1;
 		plain_key_attrs(obj);
@@ -87,14 +94,22 @@ key_object_describe(int32_t serial, int32_t ring, bool token, struct key_object 
 	return CKR_OK;
 }
 
+/* A failure -@err to read the slot's keyring: it may just have gone. */
+static CK_RV
+ring_error(struct slot *slot, int err)
+{
+	return slot_token_present(slot) ? ckr_from_key_read_errno(-err) : CKR_DEVICE_REMOVED;
+}
+
 CK_RV
 key_object_load(struct slot *slot, CK_OBJECT_HANDLE handle, struct key_object *obj)
 {
 	int32_t rings[2] = {slot->keyring, slot_session_ring(slot, false)};
 	int ret;
 
+	/* Only sessions call here: the token was there when they opened. */
 	if (!slot_token_present(slot))
-		return CKR_TOKEN_NOT_PRESENT;
+		return CKR_DEVICE_REMOVED;
 	if (handle == 0 || handle > INT32_MAX)
 		return CKR_OBJECT_HANDLE_INVALID;
 	for (int i = 0; i < 2; i++) {
@@ -102,7 +117,7 @@ key_object_load(struct slot *slot, CK_OBJECT_HANDLE handle, struct key_object *o
 			continue;
 		ret = keyring_contains(rings[i], (int32_t)handle);
 		if (ret < 0)
-			return ckr_from_key_read_errno(-ret);
+			return ring_error(slot, ret);
 		if (ret == 1)
 			return key_object_describe((int32_t)handle, rings[i], i == 0, obj);
 	}
@@ -266,7 +281,7 @@ attribute_matches(const struct key_object *obj, const CK_ATTRIBUTE *want)
 
 /* Append the matching objects of @ring to @found (capacity checked by caller). */
 static CK_RV
-find_in_ring(int32_t ring, bool token, const CK_ATTRIBUTE *tmpl, CK_ULONG n,
+find_in_ring(struct slot *slot, int32_t ring, bool token, const CK_ATTRIBUTE *tmpl, CK_ULONG n,
 	     CK_OBJECT_HANDLE **found, CK_ULONG *count)
 {
 	struct key_object *obj = NULL;
@@ -277,7 +292,7 @@ find_in_ring(int32_t ring, bool token, const CK_ATTRIBUTE *tmpl, CK_ULONG n,
 
 	nserials = keyring_list(ring, &serials);
 	if (nserials < 0)
-		return ckr_from_key_read_errno(-nserials);
+		return ring_error(slot, nserials);
 	obj = malloc(sizeof(*obj));
 	grown = realloc(*found, (*count + (size_t)nserials + 1) * sizeof(**found));
 	if (obj == NULL || grown == NULL) {
@@ -287,9 +302,15 @@ find_in_ring(int32_t ring, bool token, const CK_ATTRIBUTE *tmpl, CK_ULONG n,
 	*found = grown;
 	for (int i = 0; i < nserials; i++) {
 		bool match = true;
+		CK_RV one = key_object_describe(serials[i], ring, token, obj);
 
-		/* Keys that vanished or that we may not view are not objects. */
-		if (key_object_describe(serials[i], ring, token, obj) != CKR_OK)
+		/* Keys that vanished or that we may not view are not objects;
+		 * a lack of memory is an answer for the whole search. */
+		if (one == CKR_HOST_MEMORY) {
+			rv = one;
+			goto out;
+		}
+		if (one != CKR_OK)
 			continue;
 		for (CK_ULONG j = 0; j < n && match; j++)
 			match = attribute_matches(obj, &tmpl[j]);
@@ -315,10 +336,10 @@ key_object_find(struct slot *slot, const CK_ATTRIBUTE *tmpl, CK_ULONG n, CK_OBJE
 	*handles = NULL;
 	*count = 0;
 	if (!slot_token_present(slot))
-		return CKR_TOKEN_NOT_PRESENT;
-	rv = find_in_ring(slot->keyring, true, tmpl, n, &found, &nfound);
+		return CKR_DEVICE_REMOVED;
+	rv = find_in_ring(slot, slot->keyring, true, tmpl, n, &found, &nfound);
 	if (rv == CKR_OK && session_ring > 0)
-		rv = find_in_ring(session_ring, false, tmpl, n, &found, &nfound);
+		rv = find_in_ring(slot, session_ring, false, tmpl, n, &found, &nfound);
 	if (rv != CKR_OK) {
 		free(found);
 		return rv;
@@ -340,11 +361,16 @@ store(struct slot *slot, const struct key_template *t, CK_SESSION_HANDLE session
 	char *desc = NULL;
 	CK_RV rv = CKR_GENERAL_ERROR;
 	int32_t ring, serial;
+	bool new_ring;
 	int ret;
 
+	if (!slot_token_present(slot))
+		return CKR_DEVICE_REMOVED;
+	/* A session ring made for this key goes again if the key fails. */
+	new_ring = !t->token && slot_session_ring(slot, false) <= 0;
 	ring = t->token ? slot->keyring : slot_session_ring(slot, true);
 	if (ring <= 0) {
-		rv = ring < 0 ? ckr_from_key_write_errno(-ring) : CKR_TOKEN_NOT_PRESENT;
+		rv = ring < 0 ? ckr_from_key_write_errno(-ring) : CKR_DEVICE_REMOVED;
 		goto out;
 	}
 	attrs = malloc(sizeof(*attrs));
@@ -370,7 +396,8 @@ store(struct slot *slot, const struct key_template *t, CK_SESSION_HANDLE session
 	}
 	serial = keyring_add(type, desc, payload, len, ring);
 	if (serial < 0) {
-		rv = ckr_from_key_write_errno(-serial);
+		rv = slot_token_present(slot) ? ckr_from_key_write_errno(-serial)
+					      : CKR_DEVICE_REMOVED;
 		goto out;
 	}
 	if (!t->token && (ret = keyring_setperm(serial, SESSION_OBJECT_PERM)) < 0) {
@@ -381,6 +408,8 @@ store(struct slot *slot, const struct key_template *t, CK_SESSION_HANDLE session
 	*handle = (CK_OBJECT_HANDLE)serial;
 	rv = CKR_OK;
 out:
+	if (rv != CKR_OK && new_ring && ring > 0)
+		slot_session_ring_drop(slot);
 	free(attrs);
 	free(desc);
 	return rv;
@@ -529,7 +558,7 @@ key_object_value(const struct key_object *obj, uint8_t **value, size_t *len)
 		return CKR_KEY_UNEXTRACTABLE;
 	size = read_payload(obj, &buf);
 	if (size < 0)
-		return ckr_from_key_read_errno((int)-size);
+		return ckr_from_key_extract_errno((int)-size);
 	/* read_payload leaves 5 bytes of room in front (for "load "). */
 	memmove(buf, buf + 5, (size_t)size);
 	explicit_bzero(buf + size, 5); /* what the move left of the key's tail */

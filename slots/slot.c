@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "common/ckr.h"
 #include "slots/keyring.h"
 #include "slots/slot.h"
 
@@ -35,6 +36,7 @@ slot_init_all(void)
 		int create = slot->special == KEY_SPEC_USER_KEYRING;
 
 		slot->user = (CK_USER_TYPE)-1;
+		slot->removed = false;
 		/* Forget, without touching, a ring inherited across fork(). */
 		slot->session_ring = 0;
 		slot->keyring = keyring_resolve(slot->special, create);
@@ -85,6 +87,14 @@ slot_session_ring(struct slot *slot, bool create)
 	return ring;
 }
 
+void
+slot_session_ring_drop(struct slot *slot)
+{
+	if (slot->session_ring > 0)
+		keyring_invalidate(slot->session_ring);
+	slot->session_ring = 0;
+}
+
 /* Possessor write permission (the module possesses both token keyrings). */
 #define PERM_POSSESSOR_WRITE 0x04000000
 
@@ -110,6 +120,7 @@ slot_uninit_all(void)
 		slots[i].session_ring = 0;
 		slots[i].keyring = 0;
 		slots[i].user = (CK_USER_TYPE)-1;
+		slots[i].removed = false;
 	}
 }
 
@@ -135,7 +146,21 @@ slot_find(CK_SLOT_ID id)
 }
 
 bool
-slot_token_present(const struct slot *slot)
+slot_token_present(struct slot *slot)
 {
-	return slot->keyring > 0;
+	int32_t now;
+
+	/* Also called from the crypto path, without the global lock: atomics. */
+	if (slot->keyring <= 0 || __atomic_load_n(&slot->removed, __ATOMIC_ACQUIRE))
+		return false;
+	/* Without creating anything: as at C_Initialize (slot_init_all). */
+	now = keyring_resolve(slot->special, 0);
+	/*
+	 * Another keyring, or the kernel's word that there is none for us. A
+	 * transient failure (no memory) is no answer: the token stays.
+	 */
+	if (now > 0 ? now != slot->keyring
+		    : ckr_from_key_read_errno(-now) == CKR_OBJECT_HANDLE_INVALID)
+		__atomic_store_n(&slot->removed, true, __ATOMIC_RELEASE);
+	return !__atomic_load_n(&slot->removed, __ATOMIC_ACQUIRE);
 }

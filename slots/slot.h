@@ -22,6 +22,7 @@ struct slot {
 	const char *what;     /* slot description prefix */
 	CK_USER_TYPE user;    /* logged-in user type, or (CK_USER_TYPE)-1 */
 	int32_t session_ring; /* this process's session objects, or 0 (atomic) */
+	bool removed;	      /* the keyring went away after C_Initialize (atomic) */
 };
 
 /* Resolve the keyrings behind every slot. Return: CKR_OK (always: a keyring
@@ -35,6 +36,8 @@ void slot_uninit_all(void);
  * first use when @create. Return: its serial, 0 if none, or -errno.
  */
 int32_t slot_session_ring(struct slot *slot, bool create);
+/* Invalidate the session ring (made for a key that then failed to be added). */
+void slot_session_ring_drop(struct slot *slot);
 
 /* Whether this process may add keys to the token's keyring. */
 bool slot_writable(const struct slot *slot);
@@ -44,6 +47,15 @@ CK_ULONG slot_count(void);
 struct slot *slot_at(CK_ULONG i);
 /* Slot by id, or NULL. */
 struct slot *slot_find(CK_SLOT_ID id);
-bool slot_token_present(const struct slot *slot);
+/*
+ * slot_token_present() - whether the slot's token is there
+ *
+ * The token is the keyring resolved at C_Initialize. It is present while the
+ * slot's special keyring (@s or @u) still resolves to that same keyring.
+ * Once it does not (the keyring was revoked, invalidated or destroyed, the
+ * session keyring was replaced, the uid changed), the token is removed for
+ * good: it stays removed until slot_init_all() resolves the keyrings again.
+ */
+bool slot_token_present(struct slot *slot);
 
 #endif

@@ -66,6 +66,27 @@ ckr_from_key_write_errno(int err)
 }
 
 CK_RV
+ckr_from_key_extract_errno(int err)
+{
+	CK_RV rv = ckr_common(err);
+
+	if (rv != CKR_OK)
+		return rv;
+	switch (err) {
+	case ENOKEY:
+	case EKEYREVOKED:
+	case EKEYEXPIRED:
+		return CKR_KEY_HANDLE_INVALID;
+	case EACCES: /* neither readable nor possessed with search permission */
+	case EPERM:
+	case EOPNOTSUPP: /* a key type without a read method */
+		return CKR_KEY_UNEXTRACTABLE;
+	default:
+		return CKR_DEVICE_ERROR;
+	}
+}
+
+CK_RV
 ckr_from_key_use_errno(int err)
 {
 	CK_RV rv = ckr_common(err);

@@ -15,6 +15,9 @@
 CK_RV ckr_from_key_read_errno(int err);
 /* Creating, linking, unlinking or invalidating a key. */
 CK_RV ckr_from_key_write_errno(int err);
+/* Reading the bytes of a key found and described (C_WrapKey, C_DigestKey):
+ * gone is CKR_KEY_HANDLE_INVALID, unreadable CKR_KEY_UNEXTRACTABLE. */
+CK_RV ckr_from_key_extract_errno(int err);
 /* Keying an AF_ALG transform by serial (ALG_SET_KEY_BY_KEY_SERIAL). */
 CK_RV ckr_from_key_use_errno(int err);
 /* Any other kernel call in the crypto path (socket, sendmsg, read). */

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <pthread.h>
 #include <string.h>
 
+#include "common/ckr.h"
 #include "common/compiler.h"
 #include "common/log.h"
 #include "crypto/afalg.h"
@@ -96,15 +98,76 @@ static const struct mechanism mechanisms[] = {
 	     CKK_CHACHA20, CKK_GENERIC_SECRET, 32, 32),
 };
 
-static bool available[ARRAY_SIZE(mechanisms)];
+/*
+ * What the probe at C_Initialize found for each row. A probe that failed for
+ * lack of memory or descriptors (EMFILE, ENFILE, ENOMEM, ENOBUFS) is no
+ * answer: the row is PROBE_LATER, offered, and probed again on the next
+ * lookup, so an initialisation under descriptor pressure does not lose
+ * mechanisms for the life of the module. (Without AF_ALG at all, socket()
+ * answers EAFNOSUPPORT before it needs a descriptor: that is an answer.)
+ */
+enum probe_state { PROBE_ABSENT, PROBE_PRESENT, PROBE_LATER };
+static enum probe_state state[ARRAY_SIZE(mechanisms)];
+static enum probe_state by_serial;
+static bool pending; /* some row or by_serial is PROBE_LATER */
+/* Lookups may run concurrently: re-probing takes this. */
+static pthread_mutex_t reprobe_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static enum probe_state
+probe_result(int ret)
+{
+	if (ret == 0)
+		return PROBE_PRESENT;
+	return ckr_from_crypto_errno(-ret) == CKR_HOST_MEMORY ? PROBE_LATER : PROBE_ABSENT;
+}
+
+static enum probe_state
+probe_row(const struct mechanism *m)
+{
+	enum probe_state alg;
+
+	if (m->alg_type == NULL)
+		return PROBE_PRESENT;
+	/* A keyed mechanism is useless where keys cannot be set by serial. */
+	if (m->key_type != UNKEYED && by_serial == PROBE_ABSENT)
+		return PROBE_ABSENT;
+	alg = probe_result(afalg_probe(m->alg_type, m->alg_name));
+	if (alg == PROBE_PRESENT && m->key_type != UNKEYED)
+		return by_serial;
+	return alg;
+}
+
+/* Probe every row (@all), or only the rows still PROBE_LATER. */
+static void
+probe_rows(bool all)
+{
+	bool later;
+
+	if (all || by_serial == PROBE_LATER)
+		by_serial = probe_result(afalg_probe_key_serial());
+	later = by_serial == PROBE_LATER;
+	for (size_t i = 0; i < ARRAY_SIZE(mechanisms); i++) {
+		enum probe_state now = state[i];
+
+		if (all || now == PROBE_LATER)
+			now = probe_row(&mechanisms[i]);
+		__atomic_store_n(&state[i], now, __ATOMIC_RELEASE);
+		later |= now == PROBE_LATER;
+	}
+	__atomic_store_n(&pending, later, __ATOMIC_RELEASE);
+}
 
 void
 mechanism_probe(void)
 {
-	int ret = afalg_probe_key_serial();
-	bool by_serial = ret == 0;
-	size_t offered = 0;
+	size_t n = 0;
+	int ret;
 
+	probe_rows(true);
+	if (!log_enabled())
+		return;
+	/* Probed once more, only for the log: say what the kernel lacks. */
+	ret = afalg_probe_key_serial();
 	if (ret == -EAFNOSUPPORT)
 		log_msg("this kernel has no AF_ALG (CONFIG_CRYPTO_USER_API): no mechanism is offered");
 	else if (ret == -ENOPROTOOPT)
@@ -112,32 +175,38 @@ mechanism_probe(void)
 			"only digests are offered");
 	else if (ret < 0)
 		log_msg("probing AF_ALG keyed by serial failed: %s", strerror(-ret));
-
-	for (size_t i = 0; i < ARRAY_SIZE(mechanisms); i++) {
-		const struct mechanism *m = &mechanisms[i];
-
-		/* A keyed mechanism is useless where keys cannot be set by serial. */
-		if (m->alg_type == NULL)
-			available[i] = true;
-		else
-			available[i] = (m->key_type == UNKEYED || by_serial) &&
-				       afalg_probe(m->alg_type, m->alg_name) == 0;
-		offered += available[i];
-	}
-	log_msg("%zu of %zu mechanisms offered", offered, ARRAY_SIZE(mechanisms));
+	for (size_t i = 0; i < ARRAY_SIZE(mechanisms); i++)
+		n += state[i] != PROBE_ABSENT;
+	log_msg("%zu of %zu mechanisms offered", n, ARRAY_SIZE(mechanisms));
 }
 
 void
 mechanism_forget(void)
 {
-	memset(available, 0, sizeof(available));
+	for (size_t i = 0; i < ARRAY_SIZE(mechanisms); i++)
+		state[i] = PROBE_ABSENT;
+	by_serial = PROBE_ABSENT;
+	pending = false;
+}
+
+/* Row @i is offered: present, or not yet known (optimistically). */
+static bool
+offered(size_t i)
+{
+	if (__atomic_load_n(&pending, __ATOMIC_ACQUIRE)) {
+		pthread_mutex_lock(&reprobe_lock);
+		if (pending)
+			probe_rows(false);
+		pthread_mutex_unlock(&reprobe_lock);
+	}
+	return __atomic_load_n(&state[i], __ATOMIC_ACQUIRE) != PROBE_ABSENT;
 }
 
 const struct mechanism *
 mechanism_find(CK_MECHANISM_TYPE type)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(mechanisms); i++)
-		if (mechanisms[i].type == type && available[i])
+		if (mechanisms[i].type == type && offered(i))
 			return &mechanisms[i];
 	return NULL;
 }
@@ -146,7 +215,7 @@ const struct mechanism *
 mechanism_available_at(size_t n)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(mechanisms); i++)
-		if (available[i] && n-- == 0)
+		if (offered(i) && n-- == 0)
 			return &mechanisms[i];
 	return NULL;
 }

@@ -2,7 +2,8 @@
 /*
  * The one table of mechanisms: CKM_* -> AF_ALG algorithm, key sizes, flags.
  * Availability is probed once at C_Initialize; only mechanisms the running
- * kernel can do are listed or accepted.
+ * kernel can do are listed or accepted. A probe that ran out of memory or
+ * descriptors is repeated at the next lookup (the row is offered meanwhile).
  */
 #ifndef KP11_MECHANISM_H
 #define KP11_MECHANISM_H

@@ -2,7 +2,7 @@
 /*
  * PKCS#11 conformance of keyring-pkcs11.so, through its CK_FUNCTION_LIST.
  *
- * Usage: test-api host|crypto|keys|keys-quota|mac|mac-limit|wrap|threads
+ * Usage: test-api GROUP (the groups are listed in main's table)
  *        (run under "keyctl session -")
  *   host:   everything that needs no AF_ALG; runs on any kernel
  *   crypto: every mechanism against known-answer vectors and OpenSSL;
@@ -14,6 +14,11 @@
  *   mac:    HMAC, AES-CMAC (sign/verify) and AES-GCM, AES-CCM,
  *           ChaCha20-Poly1305 against RFC/NIST vectors and OpenSSL; AF_ALG
  *   mac-limit: the AEAD message-size limit; must run as a non-root uid
+ *   wrap:   C_WrapKey/C_UnwrapKey against RFC 3394/5649 and OpenSSL; AF_ALG
+ *   robust: keys and keyrings changing under the module, descriptor
+ *           exhaustion and the descriptors held; as root, AF_ALG
+ *   robust-user: isolation from other uids and processes, key quota; as
+ *           uid 1000 through robust-user.test (robust-tests.c)
  *   threads: 8 threads x 10,000 checked operations, shared sessions,
  *           C_CloseSession and C_Finalize racing operations; AF_ALG
  *
@@ -694,12 +699,16 @@ test_fork_child_must_initialize(void **state)
 
 #include "mac-aead-tests.c"
 
+/* ------------------------------------------------------------ robust tier */
+
+#include "robust-tests.c"
+
 /* ---------------------------------------------------------- threads tier */
 
 #include "threads-tests.c"
 
-int
-main(int argc, char **argv)
+static int
+run_host_tests(void)
 {
 	const struct CMUnitTest host_tests[] = {
 		cmocka_unit_test(test_function_list_complete),
@@ -718,28 +727,40 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_fork_child_must_initialize),
 	};
 
+	return cmocka_run_group_tests_name("api-host", host_tests, group_setup, group_teardown);
+}
+
+/* The groups: adding one is a row. */
+static const struct {
+	const char *name;
+	int (*run)(void);
+} groups[] = {
+	{"host", run_host_tests},
+	{"crypto", run_crypto_tests},
+	{"keys", run_keys_tests},
+	{"keys-quota", run_keys_quota_tests},
+	{"mac", run_mac_tests},
+	{"mac-limit", run_mac_limit_tests},
+	{"wrap", run_wrap_tests},
+	{"robust", run_robust_tests},
+	{"robust-user", run_robust_user_tests},
+	{"robust-peek", run_robust_peek_tests},
+	{"threads", run_threads_tests},
+};
+
+int
+main(int argc, char **argv)
+{
 	in_guest = getenv("KP11_GUEST") != NULL;
 	/* KP11_TEST_FILTER=<glob>: run only the matching tests (when debugging). */
 	if (getenv("KP11_TEST_FILTER") != NULL)
 		cmocka_set_test_filter(getenv("KP11_TEST_FILTER"));
-	if (argc == 2 && strcmp(argv[1], "host") == 0)
-		return cmocka_run_group_tests_name("api-host", host_tests, group_setup,
-						   group_teardown);
-	if (argc == 2 && strcmp(argv[1], "crypto") == 0)
-		return run_crypto_tests();
-	if (argc == 2 && strcmp(argv[1], "keys") == 0)
-		return run_keys_tests();
-	if (argc == 2 && strcmp(argv[1], "keys-quota") == 0)
-		return run_keys_quota_tests();
-	if (argc == 2 && strcmp(argv[1], "mac") == 0)
-		return run_mac_tests();
-	if (argc == 2 && strcmp(argv[1], "mac-limit") == 0)
-		return run_mac_limit_tests();
-	if (argc == 2 && strcmp(argv[1], "wrap") == 0)
-		return run_wrap_tests();
-	if (argc == 2 && strcmp(argv[1], "threads") == 0)
-		return run_threads_tests();
-	fprintf(stderr, "usage: %s host|crypto|keys|keys-quota|mac|mac-limit|wrap|threads\n",
-		argv[0]);
+	for (size_t i = 0; argc == 2 && i < sizeof(groups) / sizeof(groups[0]); i++)
+		if (strcmp(argv[1], groups[i].name) == 0)
+			return groups[i].run();
+	fprintf(stderr, "usage: %s GROUP; the groups:", argv[0]);
+	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
+		fprintf(stderr, " %s", groups[i].name);
+	fprintf(stderr, "\n");
 	return 2;
 }

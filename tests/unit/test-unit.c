@@ -159,6 +159,9 @@ test_errno_mapping(void **state)
 	assert_int_equal(ckr_from_key_use_errno(ENOMEM), CKR_HOST_MEMORY);
 	assert_int_equal(ckr_from_key_read_errno(ENOKEY), CKR_OBJECT_HANDLE_INVALID);
 	assert_int_equal(ckr_from_key_read_errno(EACCES), CKR_OBJECT_HANDLE_INVALID);
+	assert_int_equal(ckr_from_key_extract_errno(EKEYREVOKED), CKR_KEY_HANDLE_INVALID);
+	assert_int_equal(ckr_from_key_extract_errno(EACCES), CKR_KEY_UNEXTRACTABLE);
+	assert_int_equal(ckr_from_key_extract_errno(EMFILE), CKR_HOST_MEMORY);
 	assert_int_equal(ckr_from_crypto_errno(EBADMSG), CKR_ENCRYPTED_DATA_INVALID);
 	assert_int_equal(ckr_from_crypto_errno(EIO), CKR_DEVICE_ERROR);
 	assert_string_equal(ckr_name(CKR_BUFFER_TOO_SMALL), "CKR_BUFFER_TOO_SMALL");
