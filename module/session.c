@@ -182,7 +182,7 @@ session_begin_operation(struct session *session, enum op_kind kind, const CK_MEC
 			CK_OBJECT_HANDLE key)
 {
 	const struct mechanism *m;
-	struct key_object obj;
+	struct key_object *obj = NULL;
 	int32_t serial = 0;
 	CK_RV rv;
 
@@ -192,18 +192,25 @@ session_begin_operation(struct session *session, enum op_kind kind, const CK_MEC
 	if (m == NULL || (kind != OP_DIGEST) != (m->key_type != CK_UNAVAILABLE_INFORMATION))
 		return CKR_MECHANISM_INVALID;
 	if (kind != OP_DIGEST) {
-		rv = key_object_load(session->slot, key, &obj);
+		/* A description may be 4 KiB: not on an application thread's stack. */
+		obj = malloc(sizeof(*obj));
+		if (obj == NULL)
+			return CKR_HOST_MEMORY;
+		rv = key_object_load(session->slot, key, obj);
 		if (rv == CKR_OBJECT_HANDLE_INVALID)
-			return CKR_KEY_HANDLE_INVALID;
+			rv = CKR_KEY_HANDLE_INVALID;
+		else if (rv == CKR_OK && !mechanism_accepts_key(m, obj->t.attrs.key_type))
+			rv = CKR_KEY_TYPE_INCONSISTENT;
+		else if (rv == CKR_OK && (obj->payload_len < (long)m->min_key ||
+					  obj->payload_len > (long)m->max_key))
+			rv = CKR_KEY_SIZE_RANGE;
+		else if (rv == CKR_OK && !key_object_allows(obj, usage_of(kind)))
+			rv = CKR_KEY_FUNCTION_NOT_PERMITTED;
+		if (rv == CKR_OK)
+			serial = obj->serial;
+		free(obj);
 		if (rv != CKR_OK)
 			return rv;
-		if (!mechanism_accepts_key(m, obj.t.attrs.key_type))
-			return CKR_KEY_TYPE_INCONSISTENT;
-		if (obj.payload_len < (long)m->min_key || obj.payload_len > (long)m->max_key)
-			return CKR_KEY_SIZE_RANGE;
-		if (!key_object_allows(&obj, usage_of(kind)))
-			return CKR_KEY_FUNCTION_NOT_PERMITTED;
-		serial = obj.serial;
 	}
 	return operation_begin(&session->op, kind, m, mechanism, serial);
 }
