@@ -279,8 +279,13 @@ find_in_ring(int32_t ring, bool token, const CK_ATTRIBUTE *tmpl, CK_ULONG n,
 	if (nserials < 0)
 		return ckr_from_key_read_errno(-nserials);
 	obj = malloc(sizeof(*obj));
+	if (obj == NULL) {
+		rv = CKR_HOST_MEMORY;
+		goto out;
+	}
+	/* realloc may have moved and freed *found: store it before any exit. */
 	grown = realloc(*found, (*count + (size_t)nserials + 1) * sizeof(**found));
-	if (obj == NULL || grown == NULL) {
+	if (grown == NULL) {
 		rv = CKR_HOST_MEMORY;
 		goto out;
 	}
