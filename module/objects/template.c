@@ -256,11 +256,11 @@ resolve_storage(struct key_template *t, struct given_sensitivity g)
 	if (g.sensitive == 1 && g.extractable == 1)
 		return CKR_TEMPLATE_INCONSISTENT;
 	if (g.extractable == 1 || (g.sensitive == 0 && g.extractable == -1)) {
-		*f = (*f & ~FLAG_SENSITIVE) | FLAG_EXTRACTABLE;
+		*f = (*f & ~(unsigned)FLAG_SENSITIVE) | FLAG_EXTRACTABLE;
 		t->storage = STORE_USER;
 	} else {
 		set_bit(f, FLAG_SENSITIVE, g.sensitive != 0);
-		*f &= ~FLAG_EXTRACTABLE;
+		*f &= ~(unsigned)FLAG_EXTRACTABLE;
 		t->storage = STORE_LOGON;
 	}
 	return CKR_OK;
@@ -361,7 +361,7 @@ template_change_key(const struct key_template *current, const CK_ATTRIBUTE *tmpl
 	if (g.sensitive != was_sensitive || g.extractable != was_extractable) {
 		out->storage = STORE_LOGON;
 		set_bit(&out->attrs.flags, FLAG_SENSITIVE, g.sensitive != 0);
-		out->attrs.flags &= ~FLAG_EXTRACTABLE;
+		out->attrs.flags &= ~(unsigned)FLAG_EXTRACTABLE;
 	}
 	return CKR_OK;
 }
