@@ -48,14 +48,14 @@ apply_kernel_truth(struct key_object *obj)
 	unsigned *f = &obj->t.attrs.flags;
 
 	if (obj->desc.type == KEY_TYPE_USER) {
-		*f = (*f & ~FLAG_SENSITIVE) | FLAG_EXTRACTABLE;
+		*f = (*f & ~(unsigned)FLAG_SENSITIVE) | FLAG_EXTRACTABLE;
 		obj->t.storage = STORE_USER;
 	} else {
-		*f &= ~FLAG_EXTRACTABLE;
+		*f &= ~(unsigned)FLAG_EXTRACTABLE;
 		obj->t.storage = STORE_LOGON;
 	}
 	if (obj->desc.type == KEY_TYPE_LOGON)
-		*f &= ~FLAG_COPYABLE;
+		*f &= ~(unsigned)FLAG_COPYABLE;
 }
 
 /* Describe @serial (found in @ring) and fill @obj. */
@@ -294,8 +294,13 @@ find_in_ring(struct slot *slot, int32_t ring, bool token, const CK_ATTRIBUTE *tm
 	if (nserials < 0)
 		return ring_error(slot, nserials);
 	obj = malloc(sizeof(*obj));
+	if (obj == NULL) {
+		rv = CKR_HOST_MEMORY;
+		goto out;
+	}
+	/* realloc may have moved and freed *found: store it before any exit. */
 	grown = realloc(*found, (*count + (size_t)nserials + 1) * sizeof(**found));
-	if (obj == NULL || grown == NULL) {
+	if (grown == NULL) {
 		rv = CKR_HOST_MEMORY;
 		goto out;
 	}
@@ -383,7 +388,7 @@ store(struct slot *slot, const struct key_template *t, CK_SESSION_HANDLE session
 	attrs->session = t->token ? 0 : session;
 	/* A logon key's bytes exist only in the kernel: it can never be copied. */
 	if (type == KEY_TYPE_LOGON)
-		attrs->flags &= ~FLAG_COPYABLE;
+		attrs->flags &= ~(unsigned)FLAG_COPYABLE;
 	/* add_key with an existing description would replace that key. */
 	if (getrandom(attrs->nonce, sizeof(attrs->nonce), 0) != sizeof(attrs->nonce)) {
 		rv = CKR_DEVICE_ERROR;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,34 +132,41 @@ keyring_list(int32_t ring, int32_t **serials)
 {
 	int32_t *buf = NULL, *grown;
 	long size = 0, ret;
+	int n, err;
 
 	*serials = NULL;
 	/* The keyring may grow between the calls: retry until it fits. */
 	for (;;) {
 		ret = keyctl_read(ring, (char *)buf, (size_t)size);
 		if (ret < 0) {
-			ret = -errno;
+			err = -errno;
 			goto out;
 		}
 		if (ret <= size)
 			break;
+		if (ret / (long)sizeof(int32_t) > INT_MAX) {
+			err = -E2BIG; /* the count would not fit the int returned */
+			goto out;
+		}
 		size = ret;
 		grown = realloc(buf, (size_t)size);
 		if (grown == NULL) {
-			ret = -ENOMEM;
+			err = -ENOMEM;
 			goto out;
 		}
 		buf = grown;
 	}
-	if (ret == 0) {
+	n = (int)(ret / (long)sizeof(int32_t));
+	if (n <= 0) {
 		free(buf);
 		return 0;
 	}
 	*serials = buf;
-	return (int)(ret / (long)sizeof(int32_t));
+	return n;
 out:
 	free(buf);
-	return (int)ret;
+	/* Fail closed: a failure must never read as a count (errno 0 cannot happen). */
+	return err < 0 ? err : -EIO;
 }
 
 int

@@ -318,8 +318,12 @@ is_hash_kind(enum op_kind kind)
 	return kind == OP_DIGEST || kind == OP_SIGN || kind == OP_VERIFY;
 }
 
-/* Feed the last @len bytes (if any) and compute the digest or full MAC. */
-static CK_RV
+/*
+ * Feed the last @len bytes (if any) and compute the digest or full MAC.
+ * Return: 0 with @full written, or -errno (@full untouched): the caller maps
+ * it, so no path can mistake a failure for a computed value.
+ */
+static int
 hash_compute(struct operation *op, const uint8_t *in, size_t len, uint8_t full[64])
 {
 	int ret = 0;
@@ -329,7 +333,7 @@ hash_compute(struct operation *op, const uint8_t *in, size_t len, uint8_t full[6
 	/* Read all of it: a shorter read loses the rest (KERNEL-FACTS.md 6). */
 	if (ret == 0)
 		ret = afalg_hash_final(op->fd, full, op->mech->out_len);
-	return ret < 0 ? ckr_from_crypto_errno(-ret) : CKR_OK;
+	return ret < 0 ? ret : 0;
 }
 
 /* Digest or MAC (truncated to op->out_len) into @out, once it is big enough. */
@@ -338,11 +342,14 @@ hash_finish(struct operation *op, const uint8_t *in, size_t len, uint8_t *out, C
 {
 	uint8_t full[64];
 	CK_RV rv = output_buffer_check(out, out_len, op->out_len);
+	int ret;
 
 	if (rv != CKR_OK || out == NULL)
 		return rv;
-	rv = hash_compute(op, in, len, full);
-	if (rv == CKR_OK)
+	ret = hash_compute(op, in, len, full);
+	if (ret < 0)
+		rv = ckr_from_crypto_errno(-ret);
+	else
 		memcpy(out, full, op->out_len);
 	explicit_bzero(full, sizeof(full));
 	return rv;
@@ -606,6 +613,7 @@ operation_verify(struct operation *op, const uint8_t *in, CK_ULONG len, const ui
 {
 	uint8_t full[64];
 	CK_RV rv;
+	int ret;
 
 	if (op->kind != OP_VERIFY)
 		return CKR_OPERATION_NOT_INITIALIZED;
@@ -615,9 +623,13 @@ operation_verify(struct operation *op, const uint8_t *in, CK_ULONG len, const ui
 		rv = CKR_SIGNATURE_LEN_RANGE;
 		goto out;
 	}
-	rv = hash_compute(op, in, in != NULL ? len : 0, full);
-	if (rv == CKR_OK && !equal_const_time(full, sig, op->out_len))
+	ret = hash_compute(op, in, in != NULL ? len : 0, full);
+	if (ret < 0)
+		rv = ckr_from_crypto_errno(-ret);
+	else if (!equal_const_time(full, sig, op->out_len))
 		rv = CKR_SIGNATURE_INVALID;
+	else
+		rv = CKR_OK;
 out:
 	explicit_bzero(full, sizeof(full));
 	operation_end(op);

@@ -12,7 +12,7 @@ enum value_kind { V_BOOL, V_ULONG, V_BYTES, V_DATE };
 
 /* What a template may do with an attribute when a key is made. */
 enum rule_mode {
-	R_OK,		/* may be given */
+	R_MAY,		/* may be given */
 	R_REQUIRED,	/* must be given: CKR_TEMPLATE_INCOMPLETE */
 	R_READ_ONLY,	/* the token sets it: CKR_ATTRIBUTE_READ_ONLY */
 	R_INCONSISTENT, /* must not be given: CKR_TEMPLATE_INCONSISTENT */
@@ -27,29 +27,29 @@ struct template_rule {
 
 /* PKCS#11 v2.40 tables 16, 18, 19, 20, 21 (secret key) and their footnotes. */
 static const struct template_rule rules[] = {
-	{CKA_CLASS, V_ULONG, R_REQUIRED, R_OK, false},
-	{CKA_KEY_TYPE, V_ULONG, R_REQUIRED, R_OK, false},
+	{CKA_CLASS, V_ULONG, R_REQUIRED, R_MAY, false},
+	{CKA_KEY_TYPE, V_ULONG, R_REQUIRED, R_MAY, false},
 	{CKA_VALUE, V_BYTES, R_REQUIRED, R_READ_ONLY, false},
 	{CKA_VALUE_LEN, V_ULONG, R_INCONSISTENT, R_REQUIRED, false},
-	{CKA_TOKEN, V_BOOL, R_OK, R_OK, true},
-	{CKA_PRIVATE, V_BOOL, R_OK, R_OK, true},
-	{CKA_MODIFIABLE, V_BOOL, R_OK, R_OK, true},
-	{CKA_COPYABLE, V_BOOL, R_OK, R_OK, true},
-	{CKA_DESTROYABLE, V_BOOL, R_OK, R_OK, true},
-	{CKA_LABEL, V_BYTES, R_OK, R_OK, true},
-	{CKA_ID, V_BYTES, R_OK, R_OK, true},
-	{CKA_START_DATE, V_DATE, R_OK, R_OK, true},
-	{CKA_END_DATE, V_DATE, R_OK, R_OK, true},
-	{CKA_ENCRYPT, V_BOOL, R_OK, R_OK, true},
-	{CKA_DECRYPT, V_BOOL, R_OK, R_OK, true},
-	{CKA_SIGN, V_BOOL, R_OK, R_OK, true},
-	{CKA_VERIFY, V_BOOL, R_OK, R_OK, true},
-	{CKA_WRAP, V_BOOL, R_OK, R_OK, true},
-	{CKA_UNWRAP, V_BOOL, R_OK, R_OK, true},
-	{CKA_DERIVE, V_BOOL, R_OK, R_OK, true},
-	{CKA_SENSITIVE, V_BOOL, R_OK, R_OK, true},
-	{CKA_EXTRACTABLE, V_BOOL, R_OK, R_OK, true},
-	{CKA_WRAP_WITH_TRUSTED, V_BOOL, R_OK, R_OK, true},
+	{CKA_TOKEN, V_BOOL, R_MAY, R_MAY, true},
+	{CKA_PRIVATE, V_BOOL, R_MAY, R_MAY, true},
+	{CKA_MODIFIABLE, V_BOOL, R_MAY, R_MAY, true},
+	{CKA_COPYABLE, V_BOOL, R_MAY, R_MAY, true},
+	{CKA_DESTROYABLE, V_BOOL, R_MAY, R_MAY, true},
+	{CKA_LABEL, V_BYTES, R_MAY, R_MAY, true},
+	{CKA_ID, V_BYTES, R_MAY, R_MAY, true},
+	{CKA_START_DATE, V_DATE, R_MAY, R_MAY, true},
+	{CKA_END_DATE, V_DATE, R_MAY, R_MAY, true},
+	{CKA_ENCRYPT, V_BOOL, R_MAY, R_MAY, true},
+	{CKA_DECRYPT, V_BOOL, R_MAY, R_MAY, true},
+	{CKA_SIGN, V_BOOL, R_MAY, R_MAY, true},
+	{CKA_VERIFY, V_BOOL, R_MAY, R_MAY, true},
+	{CKA_WRAP, V_BOOL, R_MAY, R_MAY, true},
+	{CKA_UNWRAP, V_BOOL, R_MAY, R_MAY, true},
+	{CKA_DERIVE, V_BOOL, R_MAY, R_MAY, true},
+	{CKA_SENSITIVE, V_BOOL, R_MAY, R_MAY, true},
+	{CKA_EXTRACTABLE, V_BOOL, R_MAY, R_MAY, true},
+	{CKA_WRAP_WITH_TRUSTED, V_BOOL, R_MAY, R_MAY, true},
 	{CKA_TRUSTED, V_BOOL, R_READ_ONLY, R_READ_ONLY, false},
 	{CKA_LOCAL, V_BOOL, R_READ_ONLY, R_READ_ONLY, false},
 	{CKA_KEY_GEN_MECHANISM, V_ULONG, R_READ_ONLY, R_READ_ONLY, false},
@@ -80,7 +80,7 @@ new_key_mode(const struct template_rule *rule, enum template_use use)
 	if (use == TEMPLATE_UNWRAP && rule->type == CKA_VALUE)
 		return R_READ_ONLY;
 	if (use == TEMPLATE_UNWRAP && rule->type == CKA_VALUE_LEN)
-		return R_OK;
+		return R_MAY;
 	return use == TEMPLATE_GENERATE ? rule->generate : rule->create;
 }
 
@@ -225,7 +225,7 @@ walk(const CK_ATTRIBUTE *tmpl, CK_ULONG n, enum template_use use, struct key_tem
 		if (!value_well_formed(rule, a))
 			return CKR_ATTRIBUTE_VALUE_INVALID;
 		if (use == TEMPLATE_COPY || use == TEMPLATE_SET)
-			mode = rule->changeable ? R_OK : R_READ_ONLY;
+			mode = rule->changeable ? R_MAY : R_READ_ONLY;
 		else
 			mode = new_key_mode(rule, use);
 		if (mode == R_READ_ONLY)
@@ -256,11 +256,11 @@ resolve_storage(struct key_template *t, struct given_sensitivity g)
 	if (g.sensitive == 1 && g.extractable == 1)
 		return CKR_TEMPLATE_INCONSISTENT;
 	if (g.extractable == 1 || (g.sensitive == 0 && g.extractable == -1)) {
-		*f = (*f & ~FLAG_SENSITIVE) | FLAG_EXTRACTABLE;
+		*f = (*f & ~(unsigned)FLAG_SENSITIVE) | FLAG_EXTRACTABLE;
 		t->storage = STORE_USER;
 	} else {
 		set_bit(f, FLAG_SENSITIVE, g.sensitive != 0);
-		*f &= ~FLAG_EXTRACTABLE;
+		*f &= ~(unsigned)FLAG_EXTRACTABLE;
 		t->storage = STORE_LOGON;
 	}
 	return CKR_OK;
@@ -361,7 +361,7 @@ template_change_key(const struct key_template *current, const CK_ATTRIBUTE *tmpl
 	if (g.sensitive != was_sensitive || g.extractable != was_extractable) {
 		out->storage = STORE_LOGON;
 		set_bit(&out->attrs.flags, FLAG_SENSITIVE, g.sensitive != 0);
-		out->attrs.flags &= ~FLAG_EXTRACTABLE;
+		out->attrs.flags &= ~(unsigned)FLAG_EXTRACTABLE;
 	}
 	return CKR_OK;
 }

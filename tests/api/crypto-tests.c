@@ -466,11 +466,12 @@ test_bad_lengths_and_padding(void **state)
 	/* Decrypting garbage with CBC-PAD: bad padding, never silent garbage. */
 	for (int i = 0; i < 32; i++) {
 		uint8_t ct[32];
+		CK_RV rv;
 
 		RAND_bytes_(ct, sizeof(ct));
 		n = sizeof(out);
 		assert_rv(p11->C_DecryptInit(h, &pad.mech, (CK_OBJECT_HANDLE)k), CKR_OK);
-		CK_RV rv = p11->C_Decrypt(h, ct, 32, out, &n);
+		rv = p11->C_Decrypt(h, ct, 32, out, &n);
 		if (rv == CKR_OK) {
 			/* Valid padding by chance: then OpenSSL agrees on the result. */
 			uint8_t want[32];
