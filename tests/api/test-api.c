@@ -14,6 +14,8 @@
  *   mac:    HMAC, AES-CMAC (sign/verify) and AES-GCM, AES-CCM,
  *           ChaCha20-Poly1305 against RFC/NIST vectors and OpenSSL; AF_ALG
  *   mac-limit: the AEAD message-size limit; must run as a non-root uid
+ *   hostile-calls, hostile-host, hostile-fork, hostile-memory: hostile
+ *           callers, fork, and key bytes in memory (hostile-tests.c)
  *
  * OpenSSL is the user-space reference here only; the module never links it.
  */
@@ -692,6 +694,10 @@ test_fork_child_must_initialize(void **state)
 
 #include "mac-aead-tests.c"
 
+/* ------------------------------------------------------------ hostile tier */
+
+#include "hostile-tests.c"
+
 int
 main(int argc, char **argv)
 {
@@ -728,6 +734,11 @@ main(int argc, char **argv)
 		return run_mac_limit_tests();
 	if (argc == 2 && strcmp(argv[1], "wrap") == 0)
 		return run_wrap_tests();
-	fprintf(stderr, "usage: %s host|crypto|keys|keys-quota|mac|mac-limit|wrap\n", argv[0]);
+	if (argc == 2 && strncmp(argv[1], "hostile-", 8) == 0)
+		return run_hostile_tests(argv[1]);
+	fprintf(stderr,
+		"usage: %s host|crypto|keys|keys-quota|mac|mac-limit|wrap|hostile-calls|hostile-host|"
+		"hostile-fork|hostile-memory\n",
+		argv[0]);
 	return 2;
 }
