@@ -318,7 +318,7 @@ enum hx_key {
 	K_USER,	    /* user, 32 bytes: extractable */
 	K_NOSEARCH, /* our logon key, possessor may only view it (no search: no use) */
 	K_OTHER,    /* uid 1001's key linked in our keyring, no permission for us */
-	K_FAR,	    /* uid 1001's key in uid 1001's user keyring */
+	K_FAR,	    /* uid 1001's key in uid 1001's keyring (linked here, not searchable) */
 	K_RING,	    /* a keyring linked in our session keyring */
 	K_SESSRING, /* the session keyring itself */
 	K_ASYM,	    /* an asymmetric (RSA, PKCS#8) key linked in our session keyring */
@@ -345,43 +345,58 @@ static struct {
 	bool ready;
 	CK_SESSION_HANDLE sess[3];
 	key_serial_t key[K_COUNT];
-	CK_ULONG nmech; /* C_GetMechanismList's count */
+	key_serial_t far_ring; /* uid HX_UID's keyring holding K_FAR */
+	CK_ULONG nmech;	       /* C_GetMechanismList's count */
 } hx;
 
 #define HX_AES_LABEL "p11test:hx-aes"
 #define HX_UID 1001
 
-/* A key added by uid HX_UID (in a child: setresuid), linked in @ring; its serial. */
+/*
+ * A key of uid HX_UID (added in a child, after setresuid), with permissions
+ * for that uid only. @far: inside a keyring of that uid's, itself linked in
+ * our session keyring but not searchable by us; else linked in our session
+ * keyring directly. Returns its serial; *@ring the far keyring (or 0).
+ */
 static key_serial_t
-hx_add_foreign_key(const char *desc, key_serial_t ring, key_perm_t perm)
+hx_add_foreign_key(const char *desc, bool far, key_serial_t *ring)
 {
+	key_serial_t made[2] = {-1, 0};
 	int fds[2];
-	key_serial_t k = -1;
 	pid_t pid;
 
 	assert_int_equal(pipe(fds), 0);
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		key_serial_t made = -1;
+		key_serial_t into = KEY_SPEC_SESSION_KEYRING;
 
 		close(fds[0]);
-		if (setresgid(HX_UID, HX_UID, HX_UID) == 0 &&
-		    setresuid(HX_UID, HX_UID, HX_UID) == 0)
-			made = add_key("user", desc, "not yours", 9, ring);
-		if (made > 0 && keyctl_setperm(made, perm) < 0)
-			made = -1;
-		if (made < 0)
+		if (setresgid(HX_UID, HX_UID, HX_UID) != 0 ||
+		    setresuid(HX_UID, HX_UID, HX_UID) != 0)
+			_exit(3);
+		if (far) {
+			made[1] = add_key("keyring", "p11test:hx-far-ring", NULL, 0, into);
+			if (made[1] < 0 || keyctl_setperm(made[1], KEY_USR_ALL) < 0)
+				made[1] = -1;
+			into = made[1];
+		}
+		if (into != -1)
+			made[0] = add_key("user", desc, "not yours", 9, into);
+		if (made[0] > 0 && keyctl_setperm(made[0], KEY_USR_ALL) < 0)
+			made[0] = -1;
+		if (made[0] < 0)
 			fprintf(stderr, "uid %d: add_key %s: %s\n", HX_UID, desc, strerror(errno));
-		if (write(fds[1], &made, sizeof(made)) != sizeof(made))
+		if (write(fds[1], made, sizeof(made)) != sizeof(made))
 			_exit(2);
-		_exit(made > 0 ? 0 : 1);
+		_exit(made[0] > 0 ? 0 : 1);
 	}
 	close(fds[1]);
-	assert_int_equal(read(fds[0], &k, sizeof(k)), sizeof(k));
+	assert_int_equal(read(fds[0], made, sizeof(made)), sizeof(made));
 	close(fds[0]);
 	hx_wait_child(pid, "adding a key as another uid");
-	return k;
+	*ring = made[1];
+	return made[0];
 }
 
 /* As uid HX_UID, invalidate its own key @k. */
@@ -465,10 +480,8 @@ hx_fixture_keys(bool guest)
 	hx.key[K_SESSRING] = keyctl_get_keyring_ID(KEY_SPEC_SESSION_KEYRING, 0);
 	hx.key[K_RANDOM] = hx_unused_serial();
 	if (guest) {
-		hx.key[K_OTHER] = hx_add_foreign_key("p11test:hx-other", KEY_SPEC_SESSION_KEYRING,
-						     KEY_USR_ALL);
-		hx.key[K_FAR] = hx_add_foreign_key("p11test:hx-far", KEY_SPEC_USER_KEYRING,
-						   KEY_POS_ALL | KEY_USR_ALL);
+		hx.key[K_OTHER] = hx_add_foreign_key("p11test:hx-other", false, &hx.far_ring);
+		hx.key[K_FAR] = hx_add_foreign_key("p11test:hx-far", true, &hx.far_ring);
 		hx.key[K_ASYM] = hx_add_asymmetric_key();
 	}
 	explicit_bzero(bytes, sizeof(bytes));
@@ -482,13 +495,15 @@ hx_fixture_drop_keys(void)
 			continue;
 		if (k == K_OTHER || k == K_FAR)
 			hx_drop_foreign_key(hx.key[k]);
-		else if (k == K_NOSEARCH)
-			keyctl_unlink(hx.key[k],
-				      KEY_SPEC_SESSION_KEYRING); /* no search: unlink only */
+		else if (k == K_NOSEARCH) /* no search permission: it can only be unlinked */
+			keyctl_unlink(hx.key[k], KEY_SPEC_SESSION_KEYRING);
 		else
 			drop_key(hx.key[k]);
 		hx.key[k] = 0;
 	}
+	if (hx.far_ring > 0)
+		hx_drop_foreign_key(hx.far_ring);
+	hx.far_ring = 0;
 }
 
 /* ----------------------------------------------------------- arguments */
@@ -2486,12 +2501,15 @@ test_hostile_fork_proxy(void **state)
 	get_list = (CK_RV(*)(CK_FUNCTION_LIST_PTR_PTR))dlsym(dl, "C_GetFunctionList");
 	assert_non_null(get_list);
 	assert_rv(get_list(&proxy), CKR_OK);
+	/* The proxy loads this same module: leave it to the proxy, as a real program would. */
+	assert_rv(p11->C_Finalize(NULL), CKR_OK);
 	assert_rv(proxy->C_Initialize(NULL), CKR_OK);
 	if (hx_session_slot(proxy) == (CK_SLOT_ID)-1)
 		fail_msg("p11-kit-proxy does not list the keyring-pkcs11 session token");
 	hx_fork_scenario(proxy, false);
 	assert_rv(proxy->C_Finalize(NULL), CKR_OK);
 	dlclose(dl);
+	assert_rv(p11->C_Initialize(NULL), CKR_OK);
 }
 
 /*
@@ -2639,11 +2657,14 @@ hx_secret_reveal(const struct hx_secret *s, uint8_t *out, bool reversed)
 /* ------------------------------------------------------- the scanner */
 
 /*
- * Every 16-byte window of every secret, forwards and byte-reversed. A
- * 2-byte prefix bitmap picks candidates; a candidate matches when each byte
- * XOR the mask gives the masked byte.
+ * Every 8-byte window of every secret, forwards and byte-reversed: stricter
+ * than 16-byte windows (a 16-byte residue holds nine of them), and it also
+ * finds the tail of a key left in a partial block. By chance, one window
+ * matches random memory with odds of 2^-64 per byte. A 2-byte prefix bitmap
+ * picks candidates; a candidate matches when each byte XOR the mask gives
+ * the masked byte.
  */
-#define HX_WINDOW 16
+#define HX_WINDOW 8
 
 struct hx_needle {
 	const struct hx_secret *secret;
@@ -2659,11 +2680,12 @@ struct hx_hit {
 };
 
 struct hx_scan {
-	struct hx_needle needles[2 * 16 * 49];
+	struct hx_needle needles[2 * 16 * (64 - HX_WINDOW + 1)];
 	size_t nneedles;
 	uint8_t prefix[65536 / 8];
 	size_t hits, regions, unreadable, skipped, bytes;
-	struct hx_hit first[8];
+	struct hx_hit first[64];
+	const char *error;
 };
 
 static void
@@ -2727,27 +2749,44 @@ hx_scan_chunk(struct hx_scan *sc, const uint8_t *buf, size_t n, uintptr_t addr, 
 /*
  * Scan every readable mapping of this process through /proc/self/mem,
  * skipping [vvar], [vvar_vclock] and [vsyscall] (not memory the process can
- * hold data in) and the scanner's own read buffer.
+ * hold data in) and the scanner's own read buffer. Runs on a thread of its
+ * own (hx_scan_run), so that its stack frames never overwrite what the
+ * module's calls left below the main thread's stack pointer: that stale stack
+ * is scanned as it was. No cmocka assert here: failures go to sc->error.
  */
-static void
-hx_scan_memory(struct hx_scan *sc)
+static void *
+hx_scan_memory(void *arg)
 {
+	struct hx_scan *sc = arg;
 	const size_t cap = 1 << 20;
 	uint8_t *buf = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	char *maps = NULL, *line;
+	char *maps = NULL, *line, *save = NULL;
 	size_t maps_len = 0;
 	FILE *f;
 	int mem;
 
-	assert_true(buf != MAP_FAILED);
+	if (buf == MAP_FAILED) {
+		sc->error = "mmap";
+		return NULL;
+	}
 	/* Read all of /proc/self/maps first: scanning allocates nothing, reading it might. */
 	f = fopen("/proc/self/maps", "re");
-	assert_non_null(f);
-	assert_int_equal(getdelim(&maps, &maps_len, '\0', f) > 0, 1);
+	if (f == NULL || getdelim(&maps, &maps_len, '\0', f) <= 0) {
+		sc->error = "reading /proc/self/maps";
+		if (f != NULL)
+			fclose(f);
+		munmap(buf, cap);
+		return NULL;
+	}
 	fclose(f);
 	mem = open("/proc/self/mem", O_RDONLY | O_CLOEXEC);
-	assert_true(mem >= 0);
-	for (line = strtok(maps, "\n"); line != NULL; line = strtok(NULL, "\n")) {
+	if (mem < 0) {
+		sc->error = "opening /proc/self/mem";
+		free(maps);
+		munmap(buf, cap);
+		return NULL;
+	}
+	for (line = strtok_r(maps, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
 		unsigned long start, end;
 		char perms[8], region[96] = "";
 		int name = 0;
@@ -2793,6 +2832,18 @@ hx_scan_memory(struct hx_scan *sc)
 	free(maps);
 	explicit_bzero(buf, cap);
 	munmap(buf, cap);
+	return NULL;
+}
+
+static void
+hx_scan_run(struct hx_scan *sc)
+{
+	pthread_t t;
+
+	assert_int_equal(pthread_create(&t, NULL, hx_scan_memory, sc), 0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	if (sc->error != NULL)
+		fail_msg("memory scan: %s failed", sc->error);
 }
 
 /* How many windows of @secrets this process holds; each hit printed. */
@@ -2805,10 +2856,10 @@ hx_scan_for(const struct hx_secret *const *secrets, size_t n, const char *when)
 
 	assert_true(sc != MAP_FAILED);
 	hx_scan_prepare(sc, secrets, n);
-	hx_scan_memory(sc);
+	hx_scan_run(sc);
 	print_message("scan %s: %zu regions, %zu bytes, %zu unreadable, %zu skipped: %zu hit(s)\n",
 		      when, sc->regions, sc->bytes, sc->unreadable, sc->skipped, sc->hits);
-	for (size_t i = 0; i < sc->hits && i < HX_NELEM(sc->first); i++) {
+	for (size_t i = 0; i < sc->hits && i < 8; i++) {
 		const struct hx_hit *h = &sc->first[i];
 
 		print_message("  %s window at byte %zu%s found at %#lx in %s\n",
@@ -2841,7 +2892,7 @@ hx_found_at(const struct hx_secret *s, const void *p, size_t len)
 
 	assert_true(sc != MAP_FAILED);
 	hx_scan_prepare(sc, &s, 1);
-	hx_scan_memory(sc);
+	hx_scan_run(sc);
 	for (size_t i = 0; i < sc->hits && i < HX_NELEM(sc->first); i++)
 		found |=
 			sc->first[i].addr >= (uintptr_t)p && sc->first[i].addr < (uintptr_t)p + len;
@@ -2973,13 +3024,13 @@ static uint8_t hx_plain[64], hx_iv[16], hx_aad[20];
 struct hx_created_keys {
 	const uint8_t *aes;	/* 32 */
 	const uint8_t *mac;	/* 48: an HMAC key */
-	const uint8_t *wrapped; /* 32: a user key to be wrapped */
+	const uint8_t *wrapped; /* 40: a user key to be wrapped (not whole AES blocks) */
 };
 
 struct hx_created_expect {
 	uint8_t ecb[64], cbc[64], cbc_pad[80], ctr[64], gcm[80];
 	uint8_t cmac[16], hmac[32], hmac_by_wrapped[32], digest_aes[32], kcv[16];
-	uint8_t kw[40], kwp[40], cbc_pad_wrap[48], kw_self[40];
+	uint8_t kw[48], kwp[48], cbc_pad_wrap[48], kw_self[40];
 };
 
 static bool
@@ -2999,12 +3050,12 @@ hx_created_reference(const void *arg, void *out)
 			   e->cmac) == 16 &&
 	       hx_ossl_mac("HMAC", OSSL_MAC_PARAM_DIGEST, "SHA256", k->mac, 48, hx_plain, 64,
 			   e->hmac) == 32 &&
-	       hx_ossl_mac("HMAC", OSSL_MAC_PARAM_DIGEST, "SHA256", k->wrapped, 32, hx_plain, 64,
+	       hx_ossl_mac("HMAC", OSSL_MAC_PARAM_DIGEST, "SHA256", k->wrapped, 40, hx_plain, 64,
 			   e->hmac_by_wrapped) == 32 &&
 	       hx_ossl_sha256(k->aes, 32, e->digest_aes) &&
-	       hx_ossl_cipher("AES-256-WRAP", k->aes, NULL, -1, k->wrapped, 32, e->kw) == 40 &&
-	       hx_ossl_cipher("AES-256-WRAP-PAD", k->aes, NULL, -1, k->wrapped, 32, e->kwp) == 40 &&
-	       hx_ossl_cipher("AES-256-CBC", k->aes, hx_iv, 1, k->wrapped, 32, e->cbc_pad_wrap) ==
+	       hx_ossl_cipher("AES-256-WRAP", k->aes, NULL, -1, k->wrapped, 40, e->kw) == 48 &&
+	       hx_ossl_cipher("AES-256-WRAP-PAD", k->aes, NULL, -1, k->wrapped, 40, e->kwp) == 48 &&
+	       hx_ossl_cipher("AES-256-CBC", k->aes, hx_iv, 1, k->wrapped, 40, e->cbc_pad_wrap) ==
 		       48 &&
 	       hx_ossl_cipher("AES-256-WRAP", k->aes, NULL, -1, k->aes, 32, e->kw_self) == 40;
 }
@@ -3073,8 +3124,14 @@ hx_expect_mac(CK_SESSION_HANDLE h, CK_MECHANISM_TYPE type, CK_OBJECT_HANDLE key,
 static void
 hx_use_created(CK_SESSION_HANDLE h, const struct hx_created_expect *e, CK_OBJECT_HANDLE aes,
 	       CK_OBJECT_HANDLE aes_user, CK_OBJECT_HANDLE mac, CK_OBJECT_HANDLE wrapped,
-	       const struct hx_secret *aes_secret, bool pieces)
+	       const struct hx_secret *aes_secret, bool pieces, bool scan_each)
 {
+/* With @scan_each, scan right after each kind of operation: what it left is still there. */
+#define NO_LEAK_AFTER(what)                                                                        \
+	do {                                                                                       \
+		if (scan_each)                                                                     \
+			assert_int_equal(hx_scan_all("right after " what), 0);                     \
+	} while (0)
 	static const struct {
 		CK_MECHANISM_TYPE mech;
 		size_t off, len;
@@ -3108,6 +3165,7 @@ hx_use_created(CK_SESSION_HANDLE h, const struct hx_created_expect *e, CK_OBJECT
 			assert_memory_equal(back, hx_plain, 64);
 		}
 	}
+	NO_LEAK_AFTER("ECB, CBC, CBC-PAD and CTR");
 	/* AEAD: GCM against OpenSSL, CCM there and back. */
 	aead_param_init(&gcm, CKM_AES_GCM, hx_iv, 12, hx_aad, sizeof(hx_aad), 16, 0, false);
 	assert_int_equal(module_aead(h, &gcm, aes, true, pieces, hx_plain, 64, out, sizeof(out)),
@@ -3121,9 +3179,11 @@ hx_use_created(CK_SESSION_HANDLE h, const struct hx_created_expect *e, CK_OBJECT
 			 80);
 	assert_int_equal(module_aead(h, &ccm, aes, false, pieces, out, 80, back, sizeof(back)), 64);
 	assert_memory_equal(back, hx_plain, 64);
+	NO_LEAK_AFTER("GCM and CCM");
 	/* MACs. */
 	hx_expect_mac(h, CKM_AES_CMAC, aes, pieces, e->cmac, 16);
 	hx_expect_mac(h, CKM_SHA256_HMAC, mac, pieces, e->hmac, 32);
+	NO_LEAK_AFTER("CMAC and HMAC");
 	/* C_DigestKey: the user key's bytes pass through the module, the logon key's never. */
 	assert_rv(p11->C_DigestInit(h, &sha), CKR_OK);
 	assert_rv(p11->C_DigestKey(h, aes_user), CKR_OK);
@@ -3132,17 +3192,23 @@ hx_use_created(CK_SESSION_HANDLE h, const struct hx_created_expect *e, CK_OBJECT
 	assert_memory_equal(out, e->digest_aes, 32);
 	assert_rv(p11->C_DigestInit(h, &sha), CKR_OK);
 	assert_rv(p11->C_DigestKey(h, aes), CKR_KEY_INDIGESTIBLE);
+	NO_LEAK_AFTER("C_DigestKey");
 	/* Wrapping another key with the imported one, and the imported user key itself. */
-	hx_expect_wrap(h, &kw, aes, wrapped, e->kw, 40);
-	hx_expect_wrap(h, &kwp, aes, wrapped, e->kwp, 40);
+	hx_expect_wrap(h, &kw, aes, wrapped, e->kw, 48);
+	NO_LEAK_AFTER("C_WrapKey AES-KEY-WRAP");
+	hx_expect_wrap(h, &kwp, aes, wrapped, e->kwp, 48);
+	NO_LEAK_AFTER("C_WrapKey AES-KEY-WRAP-PAD");
 	hx_expect_wrap(h, &cbc_pad, aes, wrapped, e->cbc_pad_wrap, 48);
+	NO_LEAK_AFTER("C_WrapKey AES-CBC-PAD");
 	hx_expect_wrap(h, &kw, aes, aes_user, e->kw_self, 40);
+	NO_LEAK_AFTER("C_WrapKey of the imported user key");
 	n = sizeof(out);
 	assert_rv(p11->C_WrapKey(h, &kw, aes, aes, out, &n), CKR_KEY_UNEXTRACTABLE);
 	/* Unwrapping it again: the same key, as its MAC shows. */
-	unwrapped = hx_unwrap(h, &kw, aes, e->kw, 40);
+	unwrapped = hx_unwrap(h, &kw, aes, e->kw, 48);
 	hx_expect_mac(h, CKM_SHA256_HMAC, unwrapped, pieces, e->hmac_by_wrapped, 32);
 	assert_rv(p11->C_DestroyObject(h, unwrapped), CKR_OK);
+	NO_LEAK_AFTER("C_UnwrapKey");
 	/* CKA_CHECK_VALUE, computed in the kernel. */
 	assert_int_equal(bytes_attr(h, aes, CKA_CHECK_VALUE, kcv, sizeof(kcv)), 3);
 	assert_memory_equal(kcv, e->kcv, 3);
@@ -3166,11 +3232,14 @@ hx_use_created(CK_SESSION_HANDLE h, const struct hx_created_expect *e, CK_OBJECT
 		assert_true(hx_secret_equals(aes_secret, page));
 		hx_secret_page_free(page);
 	}
+	NO_LEAK_AFTER("C_GetAttributeValue");
 	/* A copy of the user key (its bytes go through the module) and its destruction. */
 	assert_rv(p11->C_CopyObject(h, aes_user, &(CK_ATTRIBUTE){CKA_LABEL, "p11test:hx-copy", 15},
 				    1, &copy),
 		  CKR_OK);
 	assert_rv(p11->C_DestroyObject(h, copy), CKR_OK);
+	NO_LEAK_AFTER("C_CopyObject");
+#undef NO_LEAK_AFTER
 }
 
 static void
@@ -3220,7 +3289,7 @@ test_hostile_memory_created(void **state)
 	size_t before = hx_nsecrets;
 
 	(void)state;
-	assert_int_equal(getrandom(page, 112, 0), 112);
+	assert_int_equal(getrandom(page, 120, 0), 120);
 	RAND_bytes_(hx_plain, sizeof(hx_plain));
 	RAND_bytes_(hx_iv, sizeof(hx_iv));
 	RAND_bytes_(hx_aad, sizeof(hx_aad));
@@ -3229,15 +3298,16 @@ test_hostile_memory_created(void **state)
 	aes = hx_import(h, CKK_AES, k.aes, 32, false, "p11test:hx-mem-aes");
 	aes_user = hx_import(h, CKK_AES, k.aes, 32, true, "p11test:hx-mem-aes-user");
 	mac = hx_import(h, CKK_GENERIC_SECRET, k.mac, 48, false, "p11test:hx-mem-mac");
-	wrapped = hx_import(h, CKK_GENERIC_SECRET, k.wrapped, 32, true, "p11test:hx-mem-wrapped");
+	wrapped = hx_import(h, CKK_GENERIC_SECRET, k.wrapped, 40, true, "p11test:hx-mem-wrapped");
 	aes_secret = hx_secret_add("imported AES key", k.aes, 32);
 	hx_secret_add("imported HMAC key", k.mac, 48);
-	hx_secret_add("imported wrapped key", k.wrapped, 32);
+	hx_secret_add("imported wrapped key", k.wrapped, 40);
 	hx_secret_page_free(page);
 	assert_int_equal(hx_scan_all("after C_CreateObject"), 0);
 
 	for (int round = 0; round < 6; round++)
-		hx_use_created(h, &e, aes, aes_user, mac, wrapped, aes_secret, round % 2 == 1);
+		hx_use_created(h, &e, aes, aes_user, mac, wrapped, aes_secret, round % 2 == 1,
+			       round < 2);
 	assert_rv(p11->C_CloseSession(h), CKR_OK);
 	assert_true(hx_nsecrets == before + 3);
 	assert_int_equal(hx_scan_all("after every kind of operation with imported keys"), 0);
@@ -3332,6 +3402,9 @@ test_hostile_memory_unwrapped(void **state)
 		CK_MECHANISM *m = round % 3 == 0 ? &kw : round % 3 == 1 ? &kwp : &cbc_pad;
 		const uint8_t *wrapped = round % 3 == 0 ? e.kw : round % 3 == 1 ? e.kwp : e.cbc_pad;
 		CK_OBJECT_HANDLE key = hx_unwrap(h, m, kek, wrapped, round % 3 == 2 ? 48 : 40);
+
+		if (round < 3)
+			assert_int_equal(hx_scan_all("right after C_UnwrapKey"), 0);
 
 		hx_expect_mac(h, CKM_SHA256_HMAC, key, round % 2 == 1, e.hmac, 32);
 		assert_rv(p11->C_DestroyObject(h, key), CKR_OK);
