@@ -2451,7 +2451,9 @@ hx_fork_scenario(const CK_FUNCTION_LIST *f, bool sweep)
 	done = n;
 	fds = hx_afalg_fds();
 	assert_true(fds.afalg >= 1);
-	assert_int_equal(fds.no_cloexec, 0);
+	if (fds.no_cloexec != 0)
+		fail_msg("%d of the %d AF_ALG descriptors are not close-on-exec", fds.no_cloexec,
+			 fds.afalg);
 
 	fflush(NULL);
 	pid = fork();
@@ -2528,7 +2530,7 @@ test_hostile_fork_exec(void **state)
 	key_serial_t serial;
 	CK_ULONG n;
 	struct hx_fds fds;
-	int status;
+	int status, before;
 	pid_t pid;
 
 	(void)state;
@@ -2538,6 +2540,8 @@ test_hostile_fork_exec(void **state)
 	aead_param_init(&gcm, CKM_AES_GCM, iv, 12, NULL, 0, 16, 0, false);
 	for (int i = 0; i < 4; i++)
 		h[i] = open_session(SESSION_SLOT);
+	fds = hx_afalg_fds();
+	before = fds.afalg;
 	/* Four operations in progress: a cipher, a digest, a MAC and an AEAD. */
 	assert_rv(p11->C_EncryptInit(h[0], &cbc, (CK_OBJECT_HANDLE)serial), CKR_OK);
 	n = sizeof(out);
@@ -2548,8 +2552,10 @@ test_hostile_fork_exec(void **state)
 	assert_rv(p11->C_SignUpdate(h[2], (CK_BYTE_PTR)block, 16), CKR_OK);
 	assert_rv(p11->C_EncryptInit(h[3], &gcm.mech, (CK_OBJECT_HANDLE)serial), CKR_OK);
 	fds = hx_afalg_fds();
-	assert_int_equal(fds.afalg, 4);
-	assert_int_equal(fds.no_cloexec, 0);
+	assert_int_equal(fds.afalg, before + 4);
+	if (fds.no_cloexec != 0)
+		fail_msg("%d of the %d AF_ALG descriptors are not close-on-exec", fds.no_cloexec,
+			 fds.afalg);
 
 	fflush(NULL);
 	pid = fork();
@@ -2564,7 +2570,7 @@ test_hostile_fork_exec(void **state)
 		fail_msg("%d AF_ALG descriptor(s) survived exec", WEXITSTATUS(status));
 	for (int i = 0; i < 4; i++)
 		assert_rv(p11->C_CloseSession(h[i]), CKR_OK);
-	assert_int_equal(hx_afalg_fds().afalg, 0);
+	assert_int_equal(hx_afalg_fds().afalg, before);
 	drop_key(serial);
 }
 
