@@ -777,6 +777,7 @@ enum hx_tmpl {
 	T_BOOL_MAX,	   /* ... CKA_TOKEN of 1 byte, ulValueLen ULONG_MAX */
 	T_CLASS_NULL,	   /* ... CKA_CLASS pValue NULL, ulValueLen 8 */
 	T_GEN_AES,	   /* C_GenerateKey: CKA_VALUE_LEN 32, token false */
+	T_GEN_TOKEN,	   /* ... CKA_VALUE_LEN 32, token true */
 	T_GEN_LEN_NULL,	   /* ... CKA_VALUE_LEN pValue NULL */
 	T_GEN_LEN_MAX,	   /* ... CKA_VALUE_LEN = ULONG_MAX */
 	T_GEN_LEN_B63,	   /* ... CKA_VALUE_LEN = 2^63 */
@@ -795,7 +796,7 @@ enum hx_tmpl {
 
 static CK_OBJECT_CLASS hx_secret = CKO_SECRET_KEY;
 static CK_KEY_TYPE hx_aes = CKK_AES, hx_generic = CKK_GENERIC_SECRET;
-static CK_BBOOL hx_false = CK_FALSE;
+static CK_BBOOL hx_false = CK_FALSE, hx_true = CK_TRUE;
 
 /* One attribute whose value is a guarded copy of @len bytes of @value, claimed as @claim bytes. */
 static CK_ATTRIBUTE
@@ -811,7 +812,7 @@ hx_template(enum hx_tmpl which, CK_ULONG *count)
 {
 	static const uint8_t value[32] = "0123456789abcdef0123456789abcdef";
 	CK_ATTRIBUTE t[8];
-	CK_ULONG n = 0, len32 = 32, big;
+	CK_ULONG n = 0, big;
 
 	switch (which) {
 	case T_AES_SESSION:
@@ -850,13 +851,14 @@ hx_template(enum hx_tmpl which, CK_ULONG *count)
 			t[n++] = HX_ATTR(CKA_LABEL, "p11test:hx-created", 18);
 		break;
 	case T_GEN_AES:
+	case T_GEN_TOKEN:
 	case T_GEN_LEN_NULL:
 	case T_GEN_LEN_MAX:
 	case T_GEN_LEN_B63:
 		big = which == T_GEN_LEN_MAX ? MAX : which == T_GEN_LEN_B63 ? B63 : 32;
 		t[n++] = which == T_GEN_LEN_NULL ? hx_attr(CKA_VALUE_LEN, NULL, 0, sizeof(CK_ULONG))
 						 : HX_ATTR(CKA_VALUE_LEN, &big, sizeof(big));
-		t[n++] = HX_ATTR(CKA_TOKEN, &hx_false, 1);
+		t[n++] = HX_ATTR(CKA_TOKEN, which == T_GEN_TOKEN ? &hx_true : &hx_false, 1);
 		break;
 	case T_GET_CLASS:
 		t[n++] = hx_attr(CKA_CLASS, NULL, 0, sizeof(CK_OBJECT_CLASS));
@@ -894,7 +896,6 @@ hx_template(enum hx_tmpl which, CK_ULONG *count)
 		t[n++] = HX_ATTR(CKA_TOKEN, &hx_false, 1);
 		break;
 	}
-	(void)len32;
 	*count = n;
 	return hx_guarded_copy(t, n * sizeof(t[0]));
 }
@@ -1610,6 +1611,8 @@ static const struct hx_row hx_rows[] = {
 	    (SESS, MECH(M_AES_GEN), TMPL(T_GEN_AES), UL(MAX), BUF(8)), BAD),
 	ROW(C_GenerateKey, PRE_NONE, "ulCount 2^63",
 	    (SESS, MECH(M_AES_GEN), TMPL(T_GEN_AES), UL(B63), BUF(8)), BAD),
+	ROW(C_GenerateKey, PRE_NONE, "a token key in a read-only session",
+	    (SESS_RO, MECH(M_AES_GEN), TMPL(T_GEN_TOKEN), TCNT, BUF(8)), CKR_SESSION_READ_ONLY),
 	ROW(C_GenerateKey, PRE_NONE, "CKA_VALUE_LEN pValue NULL",
 	    (SESS, MECH(M_AES_GEN), TMPL(T_GEN_LEN_NULL), TCNT, BUF(8)), AVI),
 	ROW(C_GenerateKey, PRE_NONE, "CKA_VALUE_LEN ULONG_MAX",
