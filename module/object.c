@@ -68,7 +68,7 @@ module_C_GetAttributeValue(CK_SESSION_HANDLE handle, CK_OBJECT_HANDLE object, CK
 	struct key_object *obj;
 	CK_RV rv;
 
-	if (tmpl == NULL && count != 0)
+	if (!attr_template_ok(tmpl, count))
 		return CKR_ARGUMENTS_BAD;
 	rv = lock_object(handle, object, &session, &obj);
 	if (rv != CKR_OK)
@@ -212,7 +212,7 @@ module_C_FindObjectsInit(CK_SESSION_HANDLE handle, CK_ATTRIBUTE_PTR tmpl, CK_ULO
 	struct session *session;
 	CK_RV rv;
 
-	if (tmpl == NULL && count != 0)
+	if (!attr_template_ok(tmpl, count))
 		return CKR_ARGUMENTS_BAD;
 	rv = module_session_enter(handle, &session);
 	if (rv != CKR_OK)

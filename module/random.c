@@ -4,6 +4,7 @@
 #include <sys/random.h>
 
 #include "common/ckr.h"
+#include "common/compiler.h"
 #include "module/module.h"
 
 CK_RV
@@ -13,7 +14,7 @@ module_C_GenerateRandom(CK_SESSION_HANDLE handle, CK_BYTE_PTR out, CK_ULONG len)
 	CK_ULONG done = 0;
 	CK_RV rv;
 
-	if (out == NULL && len != 0)
+	if ((out == NULL && len != 0) || LEN_IMPOSSIBLE(len))
 		return CKR_ARGUMENTS_BAD;
 	rv = module_lock_session(handle, &session);
 	if (rv != CKR_OK)

@@ -17,6 +17,13 @@
 #include "objects/template.h"
 #include "slots/key-object.h"
 
+/*
+ * The longest wrapped key: a key holds at most 32,767 bytes (a user or logon
+ * payload), and wrapping adds at most 16 (CBC-PAD; RFC 3394/5649 add 8 to 15).
+ * Anything longer cannot unwrap to a key, whatever it says its length is.
+ */
+#define WRAPPED_KEY_MAX (32767 + 16)
+
 /* The wrapping or unwrapping key, checked; codes per @wrap (v2.40 5.14). */
 static CK_RV
 load_kek(struct session *session, CK_OBJECT_HANDLE handle, const struct mechanism *m, bool wrap,
@@ -150,6 +157,8 @@ unwrap_inlock(struct session *session, const CK_MECHANISM *mechanism, CK_OBJECT_
 	rv = wrap_mechanism(mechanism, CKF_UNWRAP, &m);
 	if (rv != CKR_OK)
 		return rv;
+	if (len > WRAPPED_KEY_MAX)
+		return CKR_WRAPPED_KEY_LEN_RANGE;
 	kek = malloc(sizeof(*kek));
 	t = malloc(sizeof(*t));
 	plain = malloc(cap);

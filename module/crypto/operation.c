@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "common/ckr.h"
+#include "common/compiler.h"
 #include "crypto/afalg.h"
 #include "crypto/operation.h"
 #include "crypto/padding.h"
@@ -92,7 +93,8 @@ aead_begin(struct operation *op, const struct mech_params *p)
 	op->tag_len = p->tag_len;
 	op->data_len = p->data_len;
 	op->aad_len = p->aad_len;
-	if (op->aad_len + op->tag_len > op->limit)
+	/* In this order: aad_len + tag_len may wrap around (the caller chose aad_len). */
+	if (op->tag_len > op->limit || op->aad_len > op->limit - op->tag_len)
 		return CKR_MECHANISM_PARAM_INVALID;
 	op->aad = malloc(op->aad_len + 1);
 	if (op->aad == NULL)
@@ -190,8 +192,13 @@ cipher_request(struct operation *op, const uint8_t *in, size_t len, uint8_t *out
 
 	if (len == 0)
 		return CKR_OK;
-	if (mode != MODE_CTR && len >= AES_BLOCK)
-		memcpy(last_in, in + len - AES_BLOCK, AES_BLOCK); /* in may be out */
+	/*
+	 * Decrypting CBC, the next chaining value is the last ciphertext block,
+	 * which the output may overwrite (in may be out): keep it. Never the
+	 * plaintext: encrypting, it may be a key being wrapped.
+	 */
+	if (!encrypt && (mode == MODE_CBC || mode == MODE_CBC_PAD))
+		memcpy(last_in, in + len - AES_BLOCK, AES_BLOCK);
 	ret = afalg_cipher(op->fd, encrypt, mode == MODE_ECB ? NULL : iv,
 			   mode == MODE_ECB ? 0 : AES_BLOCK, in, len, out);
 	if (ret < 0)
@@ -438,7 +445,9 @@ operation_oneshot(struct operation *op, enum op_kind kind, const uint8_t *in, CK
 		return CKR_OPERATION_ACTIVE;
 	if (kind == OP_VERIFY)
 		return CKR_OPERATION_NOT_INITIALIZED; /* C_Verify goes to operation_verify */
-	if (is_hash_kind(kind))
+	if (LEN_IMPOSSIBLE(len))
+		rv = CKR_ARGUMENTS_BAD;
+	else if (is_hash_kind(kind))
 		rv = hash_finish(op, in, len, out, out_len);
 	else if (is_aead(op->mech->mode))
 		rv = aead_run(op, in, len, out, out_len);
@@ -506,7 +515,9 @@ operation_update(struct operation *op, enum op_kind kind, const uint8_t *in, CK_
 
 	if (op->kind != kind)
 		return CKR_OPERATION_NOT_INITIALIZED;
-	if (is_hash_kind(kind)) {
+	if (LEN_IMPOSSIBLE(len)) {
+		rv = CKR_ARGUMENTS_BAD;
+	} else if (is_hash_kind(kind)) {
 		int ret = afalg_hash_update(op->fd, in, len);
 
 		rv = ret < 0 ? ckr_from_crypto_errno(-ret) : CKR_OK;
@@ -619,6 +630,10 @@ operation_verify(struct operation *op, const uint8_t *in, CK_ULONG len, const ui
 		return CKR_OPERATION_NOT_INITIALIZED;
 	if (in != NULL && op->updated)
 		return CKR_OPERATION_ACTIVE;
+	if (in != NULL && LEN_IMPOSSIBLE(len)) {
+		rv = CKR_ARGUMENTS_BAD;
+		goto out;
+	}
 	if (sig_len != op->out_len) {
 		rv = CKR_SIGNATURE_LEN_RANGE;
 		goto out;

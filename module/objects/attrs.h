@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "common/pkcs11.h"
 
@@ -31,6 +32,16 @@ static inline CK_RV
 attr_result(CK_RV sofar, CK_RV this_one)
 {
 	return sofar != CKR_OK ? sofar : this_one;
+}
+
+/*
+ * A caller's template: NULL only when empty, and no longer than any array
+ * can be (see LEN_IMPOSSIBLE), so that walking it never runs off its end.
+ */
+static inline bool
+attr_template_ok(const CK_ATTRIBUTE *tmpl, CK_ULONG count)
+{
+	return (tmpl != NULL || count == 0) && count <= PTRDIFF_MAX / sizeof(CK_ATTRIBUTE);
 }
 
 /* True when @attr holds exactly @len bytes equal to @value. */

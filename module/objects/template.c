@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "common/compiler.h"
+#include "objects/attrs.h"
 #include "objects/template.h"
 
 /* Largest user/logon payload the kernel takes; encrypted keys stop at 4096. */
@@ -153,6 +154,9 @@ apply(struct key_template *t, const CK_ATTRIBUTE *a, struct given_sensitivity *g
 		k->key_type = ulong_of(a);
 		return CKR_OK;
 	case CKA_VALUE:
+		/* Before a duplicate of it is ever compared with it (walk()). */
+		if (a->ulValueLen > VALUE_MAX)
+			return CKR_ATTRIBUTE_VALUE_INVALID;
 		t->value = a->pValue;
 		t->value_len = a->ulValueLen;
 		return CKR_OK;
@@ -289,7 +293,7 @@ template_new_key(const CK_ATTRIBUTE *tmpl, CK_ULONG n, enum template_use use,
 	out->attrs.usage = USAGE_ALL;
 	out->attrs.flags = FLAG_COPYABLE | FLAG_DESTROYABLE;
 	out->attrs.key_type = CK_UNAVAILABLE_INFORMATION;
-	if (tmpl == NULL && n != 0)
+	if (!attr_template_ok(tmpl, n))
 		return CKR_ARGUMENTS_BAD;
 	rv = walk(tmpl, n, use, out, &g, &klass, seen);
 	if (rv != CKR_OK)
@@ -349,7 +353,7 @@ template_change_key(const struct key_template *current, const CK_ATTRIBUTE *tmpl
 	CK_RV rv;
 
 	*out = *current;
-	if (tmpl == NULL && n != 0)
+	if (!attr_template_ok(tmpl, n))
 		return CKR_ARGUMENTS_BAD;
 	rv = walk(tmpl, n, use, out, &g, &klass, seen);
 	if (rv != CKR_OK)

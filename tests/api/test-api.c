@@ -21,6 +21,8 @@
  *           uid 1000 through robust-user.test (robust-tests.c)
  *   threads: 8 threads x 10,000 checked operations, shared sessions,
  *           C_CloseSession and C_Finalize racing operations; AF_ALG
+ *   hostile-calls, hostile-host, hostile-fork, hostile-memory: hostile
+ *           callers, fork, and key bytes in memory (hostile-tests.c)
  *
  * OpenSSL is the user-space reference here only; the module never links it.
  */
@@ -707,6 +709,10 @@ test_fork_child_must_initialize(void **state)
 
 #include "threads-tests.c"
 
+/* ------------------------------------------------------------ hostile tier */
+
+#include "hostile-tests.c"
+
 static int
 run_host_tests(void)
 {
@@ -755,6 +761,9 @@ main(int argc, char **argv)
 	/* KP11_TEST_FILTER=<glob>: run only the matching tests (when debugging). */
 	if (getenv("KP11_TEST_FILTER") != NULL)
 		cmocka_set_test_filter(getenv("KP11_TEST_FILTER"));
+	/* hostile-calls, -host, -fork, -memory (and the exec'ed hostile-fdcheck). */
+	if (argc == 2 && strncmp(argv[1], "hostile-", 8) == 0)
+		return run_hostile_tests(argv[1]);
 	for (size_t i = 0; argc == 2 && i < sizeof(groups) / sizeof(groups[0]); i++)
 		if (strcmp(argv[1], groups[i].name) == 0)
 			return groups[i].run();
