@@ -225,7 +225,11 @@ mechanism_accepts_key(const struct mechanism *m, CK_KEY_TYPE type)
 {
 	if (type == m->key_type)
 		return true;
-	/* HMAC rows: also their own HMAC key type, and AES keys. */
+	/*
+	 * HMAC and ChaCha20-Poly1305 rows: also their own key type, and AES
+	 * keys, because a plain 32-byte key added by hand is typed CKK_AES
+	 * (docs/keys.md) and must still serve as an HMAC or ChaCha20 key.
+	 */
 	return m->alt_key_type != 0 && (type == m->alt_key_type || type == CKK_AES);
 }
 
