@@ -276,19 +276,44 @@ const CK_MECHANISM_TYPE fz_mechanisms[] = {
 };
 const size_t fz_nmechanisms = ARRAY_SIZE(fz_mechanisms);
 
-/* Put @n bytes of @s into the mechanism's parameter, sized by a size byte. */
-static void
-set_param(struct fz *f, CK_MECHANISM *m, const void *s, size_t n)
+bool
+fz_layout_safe(enum fz_layout built, CK_MECHANISM_TYPE type, CK_ULONG len)
+{
+	enum fz_layout read = FZ_PLAIN;
+
+	if (type == CKM_AES_GCM && len == sizeof(CK_GCM_PARAMS))
+		read = FZ_GCM;
+	else if (type == CKM_AES_GCM && len == sizeof(struct kp11_gcm_params_v240))
+		read = FZ_GCM_V240;
+	else if (type == CKM_AES_CCM && len == sizeof(struct kp11_ccm_params))
+		read = FZ_CCM;
+	else if (type == CKM_CHACHA20_POLY1305 &&
+		 len == sizeof(struct kp11_chacha20_poly1305_params))
+		read = FZ_CHACHA20_POLY1305;
+	return read == FZ_PLAIN || read == built;
+}
+
+/*
+ * Put @n bytes of @s, a structure of layout @layout, into the mechanism's
+ * parameter, sized by a size byte. Return: what the parameter holds.
+ */
+static enum fz_layout
+set_param(struct fz *f, CK_MECHANISM *m, const void *s, size_t n, enum fz_layout layout)
 {
 	uint8_t size = fz_u8(f);
 	size_t len = size == 0 ? n : (size_t)size - 1;
 
+	if (len != n)
+		layout = FZ_PLAIN;
+	if (!fz_layout_safe(layout, m->mechanism, len))
+		len++;
 	m->pParameter = fz_alloc(f, len);
 	memcpy(m->pParameter, s, len < n ? len : n);
 	m->ulParameterLen = len;
+	return layout;
 }
 
-void
+enum fz_layout
 fz_mechanism(struct fz *f, CK_MECHANISM *m)
 {
 	uint8_t t = fz_u8(f);
@@ -309,51 +334,50 @@ fz_mechanism(struct fz *f, CK_MECHANISM *m)
 	m->mechanism = t == 0xff ? fz_ulong(f) : fz_mechanisms[t % fz_nmechanisms];
 	switch (fz_u8(f) % 9) {
 	case 0:
-		return;
+		return FZ_PLAIN;
 	case 1:
 		fz_buf(f, 256, &p, &m->ulParameterLen);
+		if (p != NULL && !fz_layout_safe(FZ_PLAIN, m->mechanism, m->ulParameterLen)) {
+			uint8_t *longer = fz_alloc(f, m->ulParameterLen + 1);
+
+			memcpy(longer, p, m->ulParameterLen++);
+			p = longer;
+		}
 		m->pParameter = p;
-		return;
+		return FZ_PLAIN;
 	case 2:
 		u.ul = fz_num(f);
-		set_param(f, m, &u.ul, sizeof(u.ul));
-		return;
+		return set_param(f, m, &u.ul, sizeof(u.ul), FZ_PLAIN);
 	case 3:
 		u.ctr.ulCounterBits = fz_num(f);
 		p = fz_take(f, 16, &n);
 		memcpy(u.ctr.cb, p, n);
-		set_param(f, m, &u.ctr, sizeof(u.ctr));
-		return;
+		return set_param(f, m, &u.ctr, sizeof(u.ctr), FZ_PLAIN);
 	case 4:
 		fz_buf(f, 64, &u.gcm.pIv, &u.gcm.ulIvLen);
 		u.gcm.ulIvBits = fz_num(f);
 		fz_buf(f, 2048, &u.gcm.pAAD, &u.gcm.ulAADLen);
 		u.gcm.ulTagBits = fz_num(f);
-		set_param(f, m, &u.gcm, sizeof(u.gcm));
-		return;
+		return set_param(f, m, &u.gcm, sizeof(u.gcm), FZ_GCM);
 	case 5:
 		fz_buf(f, 64, &u.gcm240.iv, &u.gcm240.iv_len);
 		fz_buf(f, 2048, &u.gcm240.aad, &u.gcm240.aad_len);
 		u.gcm240.tag_bits = fz_num(f);
-		set_param(f, m, &u.gcm240, sizeof(u.gcm240));
-		return;
+		return set_param(f, m, &u.gcm240, sizeof(u.gcm240), FZ_GCM_V240);
 	case 6:
 		u.ccm.data_len = fz_num(f);
 		fz_buf(f, 32, &u.ccm.nonce, &u.ccm.nonce_len);
 		fz_buf(f, 2048, &u.ccm.aad, &u.ccm.aad_len);
 		u.ccm.mac_len = fz_num(f);
-		set_param(f, m, &u.ccm, sizeof(u.ccm));
-		return;
+		return set_param(f, m, &u.ccm, sizeof(u.ccm), FZ_CCM);
 	case 7:
 		fz_buf(f, 32, &u.chacha.nonce, &u.chacha.nonce_len);
 		fz_buf(f, 2048, &u.chacha.aad, &u.chacha.aad_len);
-		set_param(f, m, &u.chacha, sizeof(u.chacha));
-		return;
+		return set_param(f, m, &u.chacha, sizeof(u.chacha), FZ_CHACHA20_POLY1305);
 	default:
 		p = fz_take(f, 16, &n);
 		memcpy(u.iv, p, n);
-		set_param(f, m, u.iv, sizeof(u.iv));
-		return;
+		return set_param(f, m, u.iv, sizeof(u.iv), FZ_PLAIN);
 	}
 }
 

@@ -76,6 +76,21 @@ CK_ATTRIBUTE *fz_template(struct fz *f, CK_ULONG *count);
 CK_ATTRIBUTE_TYPE fz_attr_type(struct fz *f);
 
 /*
+ * What a parameter holds, as built: a structure with pointers (only at
+ * exactly its own size), or plain bytes (every other form and size).
+ */
+enum fz_layout { FZ_PLAIN, FZ_GCM, FZ_GCM_V240, FZ_CCM, FZ_CHACHA20_POLY1305 };
+
+/*
+ * Whether the module may read a parameter built as @built, of @len bytes,
+ * for mechanism @type: the module reads a structure with pointers where its
+ * size says so (GCM: 48 or 40 bytes, CCM: 48, ChaCha20-Poly1305: 32), and a
+ * caller who passes other bytes there passes wild pointers, which no module
+ * can detect. Everything else is fair game.
+ */
+bool fz_layout_safe(enum fz_layout built, CK_MECHANISM_TYPE type, CK_ULONG len);
+
+/*
  * A mechanism: a type byte (an index into the table of supported and
  * unsupported CKM_*, 0xff: raw eight bytes), a parameter form byte:
  *   0: none;  1: fz_buf(256);  2: CK_ULONG (fz_num);
@@ -86,9 +101,12 @@ CK_ATTRIBUTE_TYPE fz_attr_type(struct fz *f);
  *   7: ChaCha20-Poly1305: nonce fz_buf(32), aad;
  *   8: 16 bytes (an IV);
  * and for forms 2-8 a size byte: 0 for the structure's own size, else
- * ulParameterLen = byte - 1, in a buffer of exactly that size.
+ * ulParameterLen = byte - 1, in a buffer of exactly that size. When the
+ * mechanism would read the bytes as a structure with pointers they are not
+ * (fz_layout_safe), ulParameterLen is one more, so it reads them as bytes.
+ * Return: what the parameter holds.
  */
-void fz_mechanism(struct fz *f, CK_MECHANISM *m);
+enum fz_layout fz_mechanism(struct fz *f, CK_MECHANISM *m);
 
 /* Every mechanism type fz_mechanism may pick (for targets that loop). */
 extern const CK_MECHANISM_TYPE fz_mechanisms[];

@@ -121,7 +121,8 @@ encode(struct fz *f)
 	/* Only the bits the attribute rules make (the template target checks that). */
 	a->usage = fz_u8(f) & USAGE_ALL;
 	a->flags = fz_u8(f) & 0x3f;
-	memcpy(a->nonce, fz_take(f, sizeof(a->nonce), &got), got);
+	p = fz_take(f, sizeof(a->nonce), &got);
+	memcpy(a->nonce, p, got);
 	a->session = fz_num(f);
 	fz_buf(f, 300, &p, &len);
 	a->id_len = p != NULL ? len : 0;

@@ -107,7 +107,8 @@ new_keys(struct fz *f, const CK_ATTRIBUTE *tmpl, CK_ULONG n, CK_MECHANISM_TYPE m
 
 	if (t == NULL)
 		abort();
-	memcpy(nonce, fz_take(f, sizeof(nonce), &got), got);
+	value = fz_take(f, sizeof(nonce), &got);
+	memcpy(nonce, value, got);
 	memset(nonce + got, 0, sizeof(nonce) - got);
 	session = fz_num(f);
 	fz_buf(f, 64, &value, &value_len);
