@@ -6,6 +6,8 @@
 #include "slots/key-desc.h"
 
 #define PREFIX "pkcs11:"
+/* "l=": the largest payload of a user or logon key. */
+#define VALUE_LEN_MAX 32767
 static const char usage_letters[] = "edsvwux";
 static const char flag_letters[] = "pcdsxl";
 static const char hex[] = "0123456789abcdef";
@@ -55,7 +57,9 @@ key_desc_encode(const struct key_attrs *a, char *out, size_t cap)
 	struct out o = {out, cap, 0};
 	char num[32];
 
-	if (type == NULL || a->id_len > KEY_ID_MAX || a->label_len > KEY_DESC_MAX ||
+	/* Never a description key_desc_decode() would refuse. */
+	if (type == NULL || a->value_len == 0 || a->value_len > VALUE_LEN_MAX ||
+	    a->id_len > KEY_ID_MAX || a->label_len > KEY_DESC_MAX ||
 	    memchr(a->label, '\0', a->label_len) != NULL)
 		return -EINVAL;
 	put_str(&o, PREFIX "n=");
@@ -193,8 +197,8 @@ key_desc_decode(const char *desc, size_t len, struct key_attrs *a)
 	if (take(&in, "k=") < 0 || field(&in, &v, &n) < 0 ||
 	    !key_type_from_name(v, n, &a->key_type))
 		return -EINVAL;
-	if (take(&in, "l=") < 0 || field(&in, &v, &n) < 0 || parse_dec(v, n, 32767, &num) < 0 ||
-	    num == 0)
+	if (take(&in, "l=") < 0 || field(&in, &v, &n) < 0 ||
+	    parse_dec(v, n, VALUE_LEN_MAX, &num) < 0 || num == 0)
 		return -EINVAL;
 	a->value_len = num;
 	if (take(&in, "u=") < 0 || field(&in, &v, &n) < 0 ||

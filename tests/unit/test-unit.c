@@ -215,6 +215,13 @@ test_key_desc_round_trip(void **state)
 	assert_non_null(strstr(desc, ";s=42;label="));
 	assert_int_equal(key_desc_decode(desc, (size_t)n, &b), 0);
 	assert_int_equal(b.session, 42);
+	/* Never a description the decoder refuses (fuzz/corpus/key-desc/crash-encode-value-len-0).
+	 */
+	a.value_len = 0;
+	assert_int_equal(key_desc_encode(&a, desc, sizeof(desc)), -EINVAL);
+	a.value_len = 32768;
+	assert_int_equal(key_desc_encode(&a, desc, sizeof(desc)), -EINVAL);
+	a.value_len = 48;
 	/* Too long for the kernel. */
 	a.label_len = KEY_DESC_MAX;
 	memset(a.label, 'x', KEY_DESC_MAX);
