@@ -143,21 +143,21 @@ parse_hex(const char *v, size_t n, uint8_t *out, size_t max, size_t *out_len)
 	return 0;
 }
 
-/* Decimal, no sign, no leading zero, at most @max. */
+/* Decimal, no sign, no leading zero, at most @max (up to ULONG_MAX: 20 digits). */
 static int
 parse_dec(const char *v, size_t n, unsigned long max, unsigned long *out)
 {
 	unsigned long x = 0;
 
-	if (n == 0 || n > 19 || (n > 1 && v[0] == '0'))
+	if (n == 0 || (n > 1 && v[0] == '0'))
 		return -EINVAL;
 	for (size_t i = 0; i < n; i++) {
-		if (v[i] < '0' || v[i] > '9')
+		unsigned long d = (unsigned long)(v[i] - '0');
+
+		if (v[i] < '0' || v[i] > '9' || x > (max - d) / 10)
 			return -EINVAL;
-		x = x * 10 + (unsigned long)(v[i] - '0');
+		x = x * 10 + d;
 	}
-	if (x > max)
-		return -EINVAL;
 	*out = x;
 	return 0;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests of the pure parts: parsers, the length protocol, padding, tables. */
 #include <errno.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -215,6 +216,13 @@ test_key_desc_round_trip(void **state)
 	assert_non_null(strstr(desc, ";s=42;label="));
 	assert_int_equal(key_desc_decode(desc, (size_t)n, &b), 0);
 	assert_int_equal(b.session, 42);
+	/* Any session handle, 20 digits too (fuzz/corpus/key-desc/crash-encode-session-20-digits).
+	 */
+	a.session = ULONG_MAX;
+	n = key_desc_encode(&a, desc, sizeof(desc));
+	assert_int_equal(key_desc_decode(desc, (size_t)n, &b), 0);
+	assert_true(b.session == ULONG_MAX);
+	a.session = 42;
 	/* Never a description the decoder refuses (fuzz/corpus/key-desc/crash-encode-value-len-0).
 	 */
 	a.value_len = 0;
@@ -245,7 +253,9 @@ test_key_desc_rejects(void **state)
 		"pkcs11:n=0123456789abcdef;k=aes;l=16;u=ed;f=cdq;id=;label=x",	  /* letter */
 		"pkcs11:n=0123456789abcdef;k=aes;l=16;u=ed;f=cd;id=0;label=x",	  /* odd hex */
 		"pkcs11:n=0123456789abcdef;k=aes;l=16;u=ed;f=cd;id=;s=0;label=x", /* session 0 */
-		"pkcs11:n=0123456789abcdef;l=16;k=aes;u=ed;f=cd;id=;label=x",	  /* order */
+		"pkcs11:n=0123456789abcdef;k=aes;l=16;u=ed;f=cd;id=;s=18446744073709551616;label=x",
+		"pkcs11:n=0123456789abcdef;k=aes;l=32768;u=ed;f=cd;id=;label=x",
+		"pkcs11:n=0123456789abcdef;l=16;k=aes;u=ed;f=cd;id=;label=x", /* order */
 	};
 	struct key_attrs *a = malloc(sizeof(*a));
 	static const char ok[] = "pkcs11:n=0123456789abcdef;k=aes;l=16;u=;f=;id=;label=";
