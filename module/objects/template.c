@@ -168,9 +168,12 @@ apply(struct key_template *t, const CK_ATTRIBUTE *a, struct given_sensitivity *g
 	case CKA_WRAP_WITH_TRUSTED:
 		return bool_of(a) ? CKR_ATTRIBUTE_VALUE_INVALID : CKR_OK;
 	case CKA_LABEL:
-		if (a->ulValueLen > KEY_DESC_MAX || memchr(a->pValue, '\0', a->ulValueLen) != NULL)
+		/* An empty label may come as NULL: never hand that to memchr/memcpy. */
+		if (a->ulValueLen > KEY_DESC_MAX ||
+		    (a->ulValueLen > 0 && memchr(a->pValue, '\0', a->ulValueLen) != NULL))
 			return CKR_ATTRIBUTE_VALUE_INVALID;
-		memcpy(k->label, a->pValue, a->ulValueLen);
+		if (a->ulValueLen > 0)
+			memcpy(k->label, a->pValue, a->ulValueLen);
 		k->label_len = a->ulValueLen;
 		k->label[k->label_len] = '\0';
 		return CKR_OK;

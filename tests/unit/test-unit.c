@@ -295,6 +295,13 @@ test_template_rules(void **state)
 	assert_true(t.attrs.flags & FLAG_SENSITIVE);
 	assert_false(t.attrs.flags & FLAG_EXTRACTABLE);
 	assert_int_equal(template_new_key(base, 3, TEMPLATE_CREATE, 0, &t), CKR_OK);
+	/* An empty label as NULL (fuzz/corpus/template/crash-label-null-empty: UBSan). */
+	base[3].pValue = NULL;
+	base[3].ulValueLen = 0;
+	assert_int_equal(template_new_key(base, 4, TEMPLATE_CREATE, 0, &t), CKR_OK);
+	assert_int_equal(t.attrs.label_len, 0);
+	base[3].pValue = "k";
+	base[3].ulValueLen = 1;
 	assert_int_equal(template_new_key(base + 1, 3, TEMPLATE_CREATE, 0, &t),
 			 CKR_TEMPLATE_INCOMPLETE);
 	{
