@@ -42,6 +42,7 @@
 
 #include <keyutils.h>
 
+#include "common/ckr.h"
 #include "fuzz/fuzz.h"
 
 #define MAX_CALLS 48
@@ -50,6 +51,19 @@
 #define SLOT 0x12 /* the session keyring: this process's own */
 
 static CK_FUNCTION_LIST *fl;
+static bool tracing; /* FUZZ_TRACE set: each call and its result on stderr */
+
+/* Every call goes through CALL, for FUZZ_TRACE: names and codes, never data. */
+static CK_RV
+traced(const char *name, CK_RV rv)
+{
+	const char *code = ckr_name(rv);
+
+	if (tracing)
+		fprintf(stderr, "  %s: %s (0x%lx)\n", name, code != NULL ? code : "?", rv);
+	return rv;
+}
+#define CALL(fn, ...) traced(#fn, fl->fn(__VA_ARGS__))
 static CK_OBJECT_HANDLE session_ring, process_ring;
 
 static struct {
@@ -112,24 +126,24 @@ initialize(uint8_t how)
 	memset(&args, 0, sizeof(args));
 	switch (how % 4) {
 	case 0:
-		rv = fl->C_Initialize(NULL);
+		rv = CALL(C_Initialize, NULL);
 		break;
 	case 1:
 		args.flags = CKF_OS_LOCKING_OK;
-		rv = fl->C_Initialize(&args);
+		rv = CALL(C_Initialize, &args);
 		break;
 	case 2:
 		args.CreateMutex = mutex_create;
 		args.DestroyMutex = mutex_destroy;
 		args.LockMutex = mutex_lock;
 		args.UnlockMutex = mutex_unlock;
-		rv = fl->C_Initialize(&args);
+		rv = CALL(C_Initialize, &args);
 		break;
 	default:
 		args.CreateMutex = mutex_create;
-		rv = fl->C_Initialize(&args);
+		rv = CALL(C_Initialize, &args);
 		FZ_ASSERT(rv == CKR_ARGUMENTS_BAD, "C_Initialize with one callback: 0x%lx", rv);
-		rv = fl->C_Initialize(NULL);
+		rv = CALL(C_Initialize, NULL);
 		break;
 	}
 	FZ_ASSERT(rv == CKR_OK, "C_Initialize: 0x%lx", rv);
@@ -140,14 +154,14 @@ static void
 finalize(void)
 {
 	CK_INFO info;
-	CK_RV rv = fl->C_Finalize(NULL);
+	CK_RV rv = CALL(C_Finalize, NULL);
 
 	FZ_ASSERT(rv == CKR_OK, "C_Finalize: 0x%lx", rv);
 	st.initialized = false;
 	FZ_ASSERT(fake_afalg_open_count() == 0, "%d AF_ALG sockets open after C_Finalize",
 		  fake_afalg_open_count());
 	FZ_ASSERT(st.mutexes == 0 && st.held == 0, "%d mutexes left after C_Finalize", st.mutexes);
-	rv = fl->C_GetInfo(&info);
+	rv = CALL(C_GetInfo, &info);
 	FZ_ASSERT(rv == CKR_CRYPTOKI_NOT_INITIALIZED, "C_GetInfo after C_Finalize: 0x%lx", rv);
 }
 
@@ -245,22 +259,22 @@ call(const struct call *c, CK_BYTE_PTR out, CK_ULONG_PTR len)
 	CK_BYTE_PTR in = (CK_BYTE_PTR)c->in;
 
 	if (c->stage == WRAP)
-		return fl->C_WrapKey(c->s, c->mech, c->wrapping, c->key, out, len);
+		return CALL(C_WrapKey, c->s, c->mech, c->wrapping, c->key, out, len);
 	switch (c->kind) {
 	case K_ENCRYPT:
-		return c->stage == ONESHOT  ? fl->C_Encrypt(c->s, in, c->in_len, out, len)
-		       : c->stage == UPDATE ? fl->C_EncryptUpdate(c->s, in, c->in_len, out, len)
-					    : fl->C_EncryptFinal(c->s, out, len);
+		return c->stage == ONESHOT  ? CALL(C_Encrypt, c->s, in, c->in_len, out, len)
+		       : c->stage == UPDATE ? CALL(C_EncryptUpdate, c->s, in, c->in_len, out, len)
+					    : CALL(C_EncryptFinal, c->s, out, len);
 	case K_DECRYPT:
-		return c->stage == ONESHOT  ? fl->C_Decrypt(c->s, in, c->in_len, out, len)
-		       : c->stage == UPDATE ? fl->C_DecryptUpdate(c->s, in, c->in_len, out, len)
-					    : fl->C_DecryptFinal(c->s, out, len);
+		return c->stage == ONESHOT  ? CALL(C_Decrypt, c->s, in, c->in_len, out, len)
+		       : c->stage == UPDATE ? CALL(C_DecryptUpdate, c->s, in, c->in_len, out, len)
+					    : CALL(C_DecryptFinal, c->s, out, len);
 	case K_DIGEST:
-		return c->stage == ONESHOT ? fl->C_Digest(c->s, in, c->in_len, out, len)
-					   : fl->C_DigestFinal(c->s, out, len);
+		return c->stage == ONESHOT ? CALL(C_Digest, c->s, in, c->in_len, out, len)
+					   : CALL(C_DigestFinal, c->s, out, len);
 	default:
-		return c->stage == ONESHOT ? fl->C_Sign(c->s, in, c->in_len, out, len)
-					   : fl->C_SignFinal(c->s, out, len);
+		return c->stage == ONESHOT ? CALL(C_Sign, c->s, in, c->in_len, out, len)
+					   : CALL(C_SignFinal, c->s, out, len);
 	}
 }
 
@@ -274,7 +288,8 @@ before_operation(CK_RV rv)
 
 /*
  * Whether the operation of @c is still active, asked with a size query of
- * its final call (which changes nothing when it succeeds).
+ * its final call. That may end it (a final call can fail where an update
+ * did not): ask only after the last call of a protocol run.
  */
 static bool
 still_active(const struct call *c)
@@ -316,8 +331,10 @@ output_bound(const struct call *c)
  * Call @c with an output buffer chosen by the input (form byte: % 4 selects
  * 0: size query, then exactly that; 1: a buffer of a u16 size (mod 4200),
  * then, when too small, exactly the size asked for; 2: NULL out_len;
- * 3: a size query only; 0x80 set: check the operation state afterwards),
- * checking the length protocol. Return: the last rv, the output in *res.
+ * 3: a size query only; 0x80 set: check the operation state after the last
+ * call), checking the length protocol. Between the calls, the next call
+ * itself shows that a size query or CKR_BUFFER_TOO_SMALL kept the
+ * operation. Return: the last rv, the output in *res.
  */
 static CK_RV
 output(struct fz *f, const struct call *c, uint8_t form, uint8_t **res, CK_ULONG *res_len)
@@ -340,10 +357,11 @@ output(struct fz *f, const struct call *c, uint8_t form, uint8_t **res, CK_ULONG
 		return rv;
 	default:
 		rv = call(c, NULL, &len);
-		if (probe)
-			check_state(c, rv, false);
-		if (rv != CKR_OK || form % 4 == 3)
+		if (rv != CKR_OK || form % 4 == 3) {
+			if (probe)
+				check_state(c, rv, false);
 			return rv;
+		}
 		FZ_ASSERT(len <= output_bound(c), "size query: %lu bytes for %lu in", len,
 			  c->in_len);
 		size = len;
@@ -356,13 +374,13 @@ output(struct fz *f, const struct call *c, uint8_t form, uint8_t **res, CK_ULONG
 		FZ_ASSERT(form % 4 == 1, "the size the query gave (%lu) is too small", size);
 		FZ_ASSERT(len > size && len <= output_bound(c),
 			  "too small: %lu bytes, then asks for %lu", size, len);
-		if (probe)
-			check_state(c, rv, true);
 		size = len;
 		buf = fz_alloc(f, size);
 		rv = call(c, buf, &len);
 		FZ_ASSERT(rv != CKR_BUFFER_TOO_SMALL, "the size asked for (%lu) is too small",
 			  size);
+		FZ_ASSERT(rv != CKR_OPERATION_NOT_INITIALIZED,
+			  "the operation ended with CKR_BUFFER_TOO_SMALL");
 	}
 	FZ_ASSERT(rv != CKR_OPERATION_NOT_INITIALIZED || form % 4 == 1,
 		  "the operation ended after a size query");
@@ -425,13 +443,13 @@ check_readback(struct fz *f, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE h, const CK_A
 
 		if (!reads_back(want->type))
 			continue;
-		rv = fl->C_GetAttributeValue(s, h, &got, 1);
+		rv = CALL(C_GetAttributeValue, s, h, &got, 1);
 		if (want->type == CKA_VALUE && rv == CKR_ATTRIBUTE_SENSITIVE)
 			continue; /* a logon key */
 		FZ_ASSERT(rv == CKR_OK && got.ulValueLen != CK_UNAVAILABLE_INFORMATION,
 			  "attribute 0x%lx of a new object: 0x%lx", want->type, rv);
 		got.pValue = fz_alloc(f, got.ulValueLen);
-		rv = fl->C_GetAttributeValue(s, h, &got, 1);
+		rv = CALL(C_GetAttributeValue, s, h, &got, 1);
 		FZ_ASSERT(rv == CKR_OK, "attribute 0x%lx of a new object: 0x%lx", want->type, rv);
 		if (is_bool_attr(want->type))
 			FZ_ASSERT(got.ulValueLen == 1 && want->ulValueLen == 1 &&
@@ -457,7 +475,7 @@ op_open(struct fz *f)
 	CK_SESSION_HANDLE h;
 	CK_RV rv;
 
-	rv = fl->C_OpenSession(slot, flags[fz_u8(f) % 4], NULL, NULL, &h);
+	rv = CALL(C_OpenSession, slot, flags[fz_u8(f) % 4], NULL, NULL, &h);
 	if (rv != CKR_OK)
 		return;
 	st.sessions[st.next_session] = h;
@@ -470,9 +488,9 @@ static void
 op_close(struct fz *f)
 {
 	if (fz_u8(f) % 2 == 0)
-		fl->C_CloseSession(pick_session(f));
+		CALL(C_CloseSession, pick_session(f));
 	else
-		fl->C_CloseAllSessions(pick_slot(f));
+		CALL(C_CloseAllSessions, pick_slot(f));
 }
 
 static void
@@ -484,7 +502,7 @@ op_create(struct fz *f)
 	CK_ULONG n;
 
 	tmpl = fz_template(f, &n);
-	if (fl->C_CreateObject(s, tmpl, n, &h) != CKR_OK)
+	if (CALL(C_CreateObject, s, tmpl, n, &h) != CKR_OK)
 		return;
 	remember(h);
 	check_readback(f, s, h, tmpl, n);
@@ -501,7 +519,7 @@ op_generate(struct fz *f)
 
 	fz_mechanism(f, &mech);
 	tmpl = fz_template(f, &n);
-	if (fl->C_GenerateKey(s, &mech, tmpl, n, &h) != CKR_OK)
+	if (CALL(C_GenerateKey, s, &mech, tmpl, n, &h) != CKR_OK)
 		return;
 	remember(h);
 	check_readback(f, s, h, tmpl, n);
@@ -516,7 +534,7 @@ op_copy(struct fz *f)
 	CK_ULONG n;
 
 	tmpl = fz_template(f, &n);
-	if (fl->C_CopyObject(s, from, tmpl, n, &h) != CKR_OK)
+	if (CALL(C_CopyObject, s, from, tmpl, n, &h) != CKR_OK)
 		return;
 	remember(h);
 	check_readback(f, s, h, tmpl, n);
@@ -527,7 +545,7 @@ op_destroy(struct fz *f)
 {
 	CK_SESSION_HANDLE s = pick_session(f);
 
-	fl->C_DestroyObject(s, pick_object(f));
+	CALL(C_DestroyObject, s, pick_object(f));
 }
 
 /*
@@ -554,7 +572,7 @@ op_get_attributes(struct fz *f)
 			tmpl[i].ulValueLen = sizes[i];
 		}
 	}
-	rv = fl->C_GetAttributeValue(s, h, n > 0 ? tmpl : NULL, n);
+	rv = CALL(C_GetAttributeValue, s, h, n > 0 ? tmpl : NULL, n);
 	if (form % 2 == 1) {
 		for (CK_ULONG i = 0; i < n; i++)
 			FZ_ASSERT(tmpl[i].pValue == NULL ||
@@ -574,7 +592,7 @@ op_get_attributes(struct fz *f)
 			tmpl[i].pValue = fz_alloc(f, sizes[i]);
 		}
 	}
-	again = fl->C_GetAttributeValue(s, h, n > 0 ? tmpl : NULL, n);
+	again = CALL(C_GetAttributeValue, s, h, n > 0 ? tmpl : NULL, n);
 	FZ_ASSERT(again == rv, "sized as asked: 0x%lx, after the size query's 0x%lx", again, rv);
 	for (CK_ULONG i = 0; i < n; i++)
 		FZ_ASSERT(tmpl[i].ulValueLen == sizes[i], "attribute 0x%lx: %lu bytes, said %lu",
@@ -590,7 +608,7 @@ op_set_attributes(struct fz *f)
 	CK_ULONG n;
 
 	tmpl = fz_template(f, &n);
-	fl->C_SetAttributeValue(s, h, tmpl, n);
+	CALL(C_SetAttributeValue, s, h, tmpl, n);
 }
 
 static void
@@ -601,13 +619,13 @@ op_find(struct fz *f)
 	CK_ULONG n, rounds;
 
 	tmpl = fz_template(f, &n);
-	if (fl->C_FindObjectsInit(s, tmpl, n) != CKR_OK)
+	if (CALL(C_FindObjectsInit, s, tmpl, n) != CKR_OK)
 		return;
 	rounds = fz_u8(f) % 4;
 	for (CK_ULONG r = 0; r < rounds; r++) {
 		CK_ULONG max = fz_u8(f) % 40, count = ULONG_MAX;
 		CK_OBJECT_HANDLE *found = fz_alloc(f, max * sizeof(*found));
-		CK_RV rv = fl->C_FindObjects(s, found, max, &count);
+		CK_RV rv = CALL(C_FindObjects, s, found, max, &count);
 
 		if (rv != CKR_OK)
 			continue;
@@ -616,14 +634,14 @@ op_find(struct fz *f)
 			CK_OBJECT_CLASS klass = 0;
 			CK_ATTRIBUTE a = {CKA_CLASS, &klass, sizeof(klass)};
 
-			rv = fl->C_GetAttributeValue(s, found[i], &a, 1);
+			rv = CALL(C_GetAttributeValue, s, found[i], &a, 1);
 			FZ_ASSERT(rv == CKR_OK && klass == CKO_SECRET_KEY,
 				  "a found object: 0x%lx, class 0x%lx", rv, klass);
 			remember(found[i]);
 		}
 	}
 	if (fz_u8(f) % 4 != 0) /* else leave it to C_CloseSession / C_Finalize */
-		fl->C_FindObjectsFinal(s);
+		CALL(C_FindObjectsFinal, s);
 }
 
 static CK_RV
@@ -631,15 +649,15 @@ init(enum kind kind, CK_SESSION_HANDLE s, CK_MECHANISM *mech, CK_OBJECT_HANDLE k
 {
 	switch (kind) {
 	case K_ENCRYPT:
-		return fl->C_EncryptInit(s, mech, key);
+		return CALL(C_EncryptInit, s, mech, key);
 	case K_DECRYPT:
-		return fl->C_DecryptInit(s, mech, key);
+		return CALL(C_DecryptInit, s, mech, key);
 	case K_DIGEST:
-		return fl->C_DigestInit(s, mech);
+		return CALL(C_DigestInit, s, mech);
 	case K_SIGN:
-		return fl->C_SignInit(s, mech, key);
+		return CALL(C_SignInit, s, mech, key);
 	default:
-		return fl->C_VerifyInit(s, mech, key);
+		return CALL(C_VerifyInit, s, mech, key);
 	}
 }
 
@@ -675,19 +693,19 @@ op_crypt(struct fz *f, enum stage stage)
 	if (c.kind == K_VERIFY) {
 		fz_buf(f, 128, &sig, &sig_len);
 		if (stage == ONESHOT)
-			fl->C_Verify(c.s, in, c.in_len, sig, sig_len);
+			CALL(C_Verify, c.s, in, c.in_len, sig, sig_len);
 		else if (stage == UPDATE)
-			fl->C_VerifyUpdate(c.s, in, c.in_len);
+			CALL(C_VerifyUpdate, c.s, in, c.in_len);
 		else
-			fl->C_VerifyFinal(c.s, sig, sig_len);
+			CALL(C_VerifyFinal, c.s, sig, sig_len);
 		return;
 	}
 	if (stage == UPDATE && c.kind == K_DIGEST) {
-		fl->C_DigestUpdate(c.s, in, c.in_len);
+		CALL(C_DigestUpdate, c.s, in, c.in_len);
 		return;
 	}
 	if (stage == UPDATE && c.kind == K_SIGN) {
-		fl->C_SignUpdate(c.s, in, c.in_len);
+		CALL(C_SignUpdate, c.s, in, c.in_len);
 		return;
 	}
 	output(f, &c, fz_u8(f), &out, &out_len);
@@ -721,7 +739,7 @@ op_unwrap(struct fz *f)
 	fz_mechanism(f, &mech);
 	fz_buf(f, 600, &wrapped, &len);
 	tmpl = fz_template(f, &n);
-	if (fl->C_UnwrapKey(s, &mech, kek, wrapped, len, tmpl, n, &h) != CKR_OK)
+	if (CALL(C_UnwrapKey, s, &mech, kek, wrapped, len, tmpl, n, &h) != CKR_OK)
 		return;
 	remember(h);
 	check_readback(f, s, h, tmpl, n);
@@ -740,9 +758,9 @@ op_random(struct fz *f)
 		buf = fz_alloc(f, len);
 	}
 	if (fz_u8(f) % 2 == 0)
-		fl->C_GenerateRandom(s, buf, len);
+		CALL(C_GenerateRandom, s, buf, len);
 	else
-		fl->C_SeedRandom(s, buf, len);
+		CALL(C_SeedRandom, s, buf, len);
 }
 
 /* C_GetSlotList and C_GetMechanismList: a count query, then the protocol. */
@@ -753,16 +771,19 @@ check_list(struct fz *f, bool mechanisms)
 	CK_ULONG *list;
 	CK_RV rv;
 
-	rv = mechanisms ? fl->C_GetMechanismList(SLOT, NULL, &n) : fl->C_GetSlotList(0, NULL, &n);
+	rv = mechanisms ? CALL(C_GetMechanismList, SLOT, NULL, &n)
+			: CALL(C_GetSlotList, 0, NULL, &n);
 	FZ_ASSERT(rv == CKR_OK && n < 64, "list size query: 0x%lx, %lu", rv, n);
 	list = fz_alloc(f, n * sizeof(*list));
 	m = n;
-	rv = mechanisms ? fl->C_GetMechanismList(SLOT, list, &m) : fl->C_GetSlotList(0, list, &m);
+	rv = mechanisms ? CALL(C_GetMechanismList, SLOT, list, &m)
+			: CALL(C_GetSlotList, 0, list, &m);
 	FZ_ASSERT(rv == CKR_OK && m == n, "list of %lu: 0x%lx, %lu", n, rv, m);
 	if (n == 0)
 		return;
 	m = n - 1;
-	rv = mechanisms ? fl->C_GetMechanismList(SLOT, list, &m) : fl->C_GetSlotList(0, list, &m);
+	rv = mechanisms ? CALL(C_GetMechanismList, SLOT, list, &m)
+			: CALL(C_GetSlotList, 0, list, &m);
 	FZ_ASSERT(rv == CKR_BUFFER_TOO_SMALL && m == n, "list of %lu in %lu: 0x%lx, %lu", n, n - 1,
 		  rv, m);
 }
@@ -779,20 +800,20 @@ op_info(struct fz *f)
 
 	switch (fz_u8(f) % 7) {
 	case 0:
-		fl->C_GetInfo(&info);
+		CALL(C_GetInfo, &info);
 		break;
 	case 1:
-		fl->C_GetSlotInfo(pick_slot(f), &slot);
+		CALL(C_GetSlotInfo, pick_slot(f), &slot);
 		break;
 	case 2:
-		fl->C_GetTokenInfo(pick_slot(f), &token);
+		CALL(C_GetTokenInfo, pick_slot(f), &token);
 		break;
 	case 3:
 		fz_mechanism(f, &m);
-		fl->C_GetMechanismInfo(pick_slot(f), m.mechanism, &mech);
+		CALL(C_GetMechanismInfo, pick_slot(f), m.mechanism, &mech);
 		break;
 	case 4:
-		fl->C_GetSessionInfo(pick_session(f), &session);
+		CALL(C_GetSessionInfo, pick_session(f), &session);
 		break;
 	default:
 		check_list(f, fz_u8(f) % 2 == 0);
@@ -811,9 +832,9 @@ op_login(struct fz *f)
 
 	fz_buf(f, 16, &pin, &len);
 	if (fz_u8(f) % 3 == 0)
-		fl->C_Logout(s);
+		CALL(C_Logout, s);
 	else
-		fl->C_Login(s, user, pin, len);
+		CALL(C_Login, s, user, pin, len);
 }
 
 static void
@@ -827,16 +848,16 @@ op_reinit(struct fz *f)
 		initialize(fz_u8(f));
 		break;
 	case 1:
-		rv = fl->C_Initialize(NULL);
+		rv = CALL(C_Initialize, NULL);
 		FZ_ASSERT(rv == CKR_CRYPTOKI_ALREADY_INITIALIZED, "C_Initialize twice: 0x%lx", rv);
 		break;
 	case 2:
-		rv = fl->C_Finalize(&rv);
+		rv = CALL(C_Finalize, &rv);
 		FZ_ASSERT(rv == CKR_ARGUMENTS_BAD, "C_Finalize(non-NULL): 0x%lx", rv);
 		break;
 	default:
 		finalize();
-		rv = fl->C_Finalize(NULL);
+		rv = CALL(C_Finalize, NULL);
 		FZ_ASSERT(rv == CKR_CRYPTOKI_NOT_INITIALIZED, "C_Finalize twice: 0x%lx", rv);
 		initialize(fz_u8(f));
 		break;
@@ -851,9 +872,9 @@ op_object(struct fz *f)
 	CK_ULONG size;
 
 	if (fz_u8(f) % 2 == 0)
-		fl->C_DigestKey(s, h);
+		CALL(C_DigestKey, s, h);
 	else
-		fl->C_GetObjectSize(s, h, fz_u8(f) == 0xff ? NULL : &size);
+		CALL(C_GetObjectSize, s, h, fz_u8(f) == 0xff ? NULL : &size);
 }
 
 /* ---- One call and in parts: the same result; and back again ---- */
@@ -888,9 +909,9 @@ run(struct fz *f, enum kind kind, bool parts, CK_SESSION_HANDLE s, CK_MECHANISM 
 			c.in_len = len - done;
 		done += c.in_len;
 		if (kind == K_DIGEST)
-			rv = fl->C_DigestUpdate(s, (CK_BYTE_PTR)c.in, c.in_len);
+			rv = CALL(C_DigestUpdate, s, (CK_BYTE_PTR)c.in, c.in_len);
 		else if (kind == K_SIGN)
-			rv = fl->C_SignUpdate(s, (CK_BYTE_PTR)c.in, c.in_len);
+			rv = CALL(C_SignUpdate, s, (CK_BYTE_PTR)c.in, c.in_len);
 		else
 			rv = output(f, &c, 0, &piece, &piece_len);
 		if (rv != CKR_OK)
@@ -963,9 +984,9 @@ wrap_roundtrip(struct fz *f, CK_SESSION_HANDLE s, CK_MECHANISM *mech, CK_OBJECT_
 	c.key = pick_object(f);
 	if (output(f, &c, 0, &wrapped, &wrapped_len) != CKR_OK)
 		return;
-	rv = fl->C_GetAttributeValue(s, c.key, &tmpl[1], 1);
+	rv = CALL(C_GetAttributeValue, s, c.key, &tmpl[1], 1);
 	FZ_ASSERT(rv == CKR_OK, "the type of a wrapped key: 0x%lx", rv);
-	rv = fl->C_UnwrapKey(s, mech, kek, wrapped, wrapped_len, tmpl, 4, &copy);
+	rv = CALL(C_UnwrapKey, s, mech, kek, wrapped, wrapped_len, tmpl, 4, &copy);
 	if (rv == CKR_KEY_FUNCTION_NOT_PERMITTED)
 		return; /* the KEK may wrap but not unwrap */
 	FZ_ASSERT(rv == CKR_OK, "mechanism 0x%lx: unwrapping what it wrapped: 0x%lx",
@@ -974,10 +995,10 @@ wrap_roundtrip(struct fz *f, CK_SESSION_HANDLE s, CK_MECHANISM *mech, CK_OBJECT_
 	for (int i = 0; i < 2; i++) {
 		CK_OBJECT_HANDLE h = i == 0 ? c.key : copy;
 
-		rv = fl->C_GetAttributeValue(s, h, &value[i], 1);
+		rv = CALL(C_GetAttributeValue, s, h, &value[i], 1);
 		if (rv == CKR_OK) {
 			value[i].pValue = fz_alloc(f, value[i].ulValueLen);
-			rv = fl->C_GetAttributeValue(s, h, &value[i], 1);
+			rv = CALL(C_GetAttributeValue, s, h, &value[i], 1);
 		}
 		FZ_ASSERT(rv == CKR_OK, "the value of a wrapped or unwrapped key: 0x%lx", rv);
 	}
@@ -999,7 +1020,7 @@ op_roundtrip(struct fz *f)
 
 	fz_mechanism(f, &mech);
 	in = data(f, 2048, &len);
-	if (fl->C_GetMechanismInfo(SLOT, mech.mechanism, &info) != CKR_OK)
+	if (CALL(C_GetMechanismInfo, SLOT, mech.mechanism, &info) != CKR_OK)
 		return;
 	if ((info.flags & CKF_WRAP) && (which % 2 == 0 || !(info.flags & CKF_ENCRYPT))) {
 		wrap_roundtrip(f, s, &mech, key);
@@ -1019,17 +1040,17 @@ op_roundtrip(struct fz *f)
 			return;
 		if (init(K_VERIFY, s, &mech, key) != CKR_OK)
 			return;
-		rv = fl->C_Verify(s, in, len, mac, mac_len);
+		rv = CALL(C_Verify, s, in, len, mac, mac_len);
 		FZ_ASSERT(rv == CKR_OK, "mechanism 0x%lx: verifying its own MAC: 0x%lx",
 			  mech.mechanism, rv);
 		if (mac_len == 0 || init(K_VERIFY, s, &mech, key) != CKR_OK)
 			return;
 		which = fz_u8(f);
 		mac[which % mac_len] ^= (uint8_t)(1u << (fz_u8(f) % 8));
-		rv = fl->C_Verify(s, in, len, mac, mac_len);
+		rv = CALL(C_Verify, s, in, len, mac, mac_len);
 		FZ_ASSERT(rv == CKR_SIGNATURE_INVALID, "mechanism 0x%lx: a changed MAC: 0x%lx",
 			  mech.mechanism, rv);
-		rv = fl->C_VerifyFinal(s, mac, mac_len);
+		rv = CALL(C_VerifyFinal, s, mac, mac_len);
 		FZ_ASSERT(rv == CKR_OPERATION_NOT_INITIALIZED, "C_Verify kept the operation: 0x%lx",
 			  rv);
 	} else if (info.flags & CKF_DIGEST) {
@@ -1160,6 +1181,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	process_ring = (CK_OBJECT_HANDLE)keyctl_get_keyring_ID(KEY_SPEC_PROCESS_KEYRING, 1);
 	if (C_GetFunctionList(&fl) != CKR_OK)
 		abort();
+	tracing = getenv("FUZZ_TRACE") != NULL;
 	return 0;
 }
 
@@ -1172,7 +1194,11 @@ LLVMFuzzerTestOneInput(const uint8_t *input, size_t size)
 	fz_init(&f, input, size);
 	initialize(fz_u8(&f));
 	for (int i = 0; i < MAX_CALLS && !fz_empty(&f); i++) {
-		one_call(&f, fz_u8(&f) % N_OPS);
+		enum op op = fz_u8(&f) % N_OPS;
+
+		if (tracing)
+			fprintf(stderr, "op %d\n", op);
+		one_call(&f, op);
 		FZ_ASSERT(st.held == 0, "a call returned with %d mutexes held", st.held);
 	}
 	finalize();
