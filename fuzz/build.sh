@@ -28,7 +28,7 @@ while [ $# -ge 2 ]; do
 	for src in $sources; do
 		case $src in *.h | fuzz/replay.c) continue ;; esac
 		obj=$out/obj/$(echo "$src" | tr / _ | sed 's/\.c$/.o/')
-		if [ ! -f "$obj" ] || [ "$srcdir/$src" -nt "$obj" ]; then
+		if [ ! -f "$obj" ] || [ -n "$(find "$srcdir/$src" -newer "$obj")" ]; then
 			# shellcheck disable=SC2086 # $flags is a list of options
 			$cc $flags -c "$srcdir/$src" -o "$obj"
 		fi
