@@ -16,6 +16,8 @@
  * MAX_CALLS calls, each an op byte (% N_OPS, enum below) and its arguments
  * as the op's function reads them. A session or object is a byte: an index
  * into those the sequence made (or found), or from 0xf8 a bad handle.
+ * One op works on the kernel under the module: plain keys and keyrings made
+ * by hand, keys revoked, invalidated, re-permissioned or unlinked.
  *
  * Invariants checked on every input (a violation aborts):
  *  - the length protocol (v2.40 section 5.2) for every call with
@@ -877,6 +879,56 @@ op_object(struct fz *f)
 		CALL(C_GetObjectSize, s, h, fz_u8(f) == 0xff ? NULL : &size);
 }
 
+/*
+ * The kernel under the module: keys made by hand in this process's session
+ * keyring (a plain user or logon key, or a keyring, with a fuzzed
+ * description and payload), and keys of the sequence revoked, invalidated,
+ * given other permissions or unlinked between calls. Only keys this
+ * sequence made or found are touched: never a bad handle, which could be a
+ * keyring of the process or another key of the system.
+ */
+static void
+op_kernel(struct fz *f)
+{
+	static const char *const types[] = {"user", "logon", "keyring"};
+	uint8_t what = fz_u8(f), *desc, *payload;
+	CK_ULONG desc_len, len;
+	key_serial_t key;
+	key_perm_t perm;
+	char *name;
+
+	if (what % 5 == 0) {
+		fz_buf(f, 4100, &desc, &desc_len);
+		fz_buf(f, 64, &payload, &len);
+		name = fz_alloc(f, desc_len + 1); /* a C string: a NUL ends it */
+		if (desc != NULL)
+			memcpy(name, desc, desc_len);
+		key = add_key(types[fz_u8(f) % 3], name, payload, payload != NULL ? len : 0,
+			      KEY_SPEC_SESSION_KEYRING);
+		if (key > 0)
+			remember((CK_OBJECT_HANDLE)key);
+		return;
+	}
+	if (st.nobjects == 0)
+		return;
+	key = (key_serial_t)st.objects[fz_u8(f) % st.nobjects];
+	switch (what % 5) {
+	case 1:
+		keyctl_revoke(key);
+		break;
+	case 2:
+		keyctl_invalidate(key);
+		break;
+	case 3:
+		perm = (key_perm_t)fz_u16(f) << 16;
+		keyctl_setperm(key, perm | fz_u16(f));
+		break;
+	default:
+		keyctl_unlink(key, KEY_SPEC_SESSION_KEYRING);
+		break;
+	}
+}
+
 /* ---- One call and in parts: the same result; and back again ---- */
 
 /*
@@ -1080,6 +1132,7 @@ enum op {
 	OP_LOGIN,
 	OP_REINIT,
 	OP_OBJECT,
+	OP_KERNEL,
 	N_OPS,
 };
 
@@ -1147,8 +1200,11 @@ one_call(struct fz *f, enum op op)
 	case OP_REINIT:
 		op_reinit(f);
 		break;
-	default:
+	case OP_OBJECT:
 		op_object(f);
+		break;
+	default:
+		op_kernel(f);
 		break;
 	}
 }

@@ -258,7 +258,7 @@ for name, data in [
 # ---- api ----------------------------------------------------------------------------
 # Ops (api-fuzzer.c enum op), and their arguments in the order read.
 OPEN, CLOSE, CREATE, GENERATE, COPY, DESTROY, GET_ATTRS, SET_ATTRS, FIND, INIT, ONESHOT, \
-    UPDATE, FINAL, WRAP, UNWRAP, RANDOM, ROUNDTRIP, INFO, LOGIN, REINIT, OBJECT = range(21)
+    UPDATE, FINAL, WRAP, UNWRAP, RANDOM, ROUNDTRIP, INFO, LOGIN, REINIT, OBJECT, KERNEL = range(22)
 ENC, DEC, DIGEST, SIGN, VERIFY = range(5)
 
 
@@ -415,3 +415,43 @@ write('api', 'token-objects', u8(0) + op_open() +
       u8(DESTROY) + u8(1) + u8(0) +
       u8(COPY) + u8(0) + u8(0) + template(a_bool('TOKEN', 0), a_bool('EXTRACTABLE', 0)) +
       u8(CLOSE) + u8(1) + u8(0))
+
+
+def op_add_key(desc, payload, key_type):
+    return u8(KERNEL) + u8(0) + buf(desc) + (buf(payload) if payload is not None else buf_null()) + \
+        u8(['user', 'logon', 'keyring'].index(key_type))
+
+
+def op_kernel(what, obj, perm=None):
+    out = u8(KERNEL) + u8(['add', 'revoke', 'invalidate', 'setperm', 'unlink'].index(what)) + u8(obj)
+    return out + (u16(perm >> 16) + u16(perm & 0xffff) if perm is not None else b'')
+
+
+# Keys made by hand (plain keys: their label is their description, their
+# size from the kernel, /proc/keys for a logon key), one whose description
+# claims 32 bytes for a 5-byte payload, a keyring; then keys changed under
+# the module between calls.
+write('api', 'kernel-keys', u8(0) + op_open() +
+      op_add_key(b'svc:web-key', KEY32, 'user') +
+      op_add_key(b'svc:a: 32\nb', KEY16, 'logon') +
+      op_add_key(b'pkcs11:n=0123456789abcdef;k=aes;l=32;u=ed;f=ds;id=;label=liar', b'12345',
+                 'logon') +
+      op_add_key(b'nested', None, 'keyring') +
+      u8(FIND) + u8(0) + template() + u8(1) + u8(20) + u8(1) +
+      op_roundtrip(0, 0, 1, mech('AES_CBC_PAD', p_iv(IV)), MSG, len(MSG) // 16 * 16 + 16) +
+      op_roundtrip(0, 1, 1, mech('AES_CTR', p_ctr(128, IV)), MSG, len(MSG)) +
+      op_roundtrip(0, 2, 1, mech('AES_ECB'), MSG[:32], 32) +
+      u8(GET_ATTRS) + u8(0) + u8(1) + u8(0) + u8(4) +
+      atype('LABEL') + atype('VALUE') + atype('VALUE_LEN') + atype('KEY_TYPE') +
+      u8(GET_ATTRS) + u8(0) + u8(3) + u8(0) + u8(2) + atype('LABEL') + atype('CLASS') +
+      op_init(ENC, 0, 0, mech('AES_CBC', p_iv(IV))) +
+      op_kernel('revoke', 0) +
+      op_crypt(ONESHOT, ENC, 0, MSG[:32], form=0x80) +
+      op_init(ENC, 0, 0, mech('AES_CBC', p_iv(IV))) +
+      op_kernel('setperm', 1, 0x3f000000) +
+      op_init(SIGN, 0, 1, mech('SHA256_HMAC')) +
+      op_kernel('setperm', 1, 0) +
+      op_init(VERIFY, 0, 1, mech('SHA256_HMAC')) +
+      op_kernel('invalidate', 1) + op_kernel('unlink', 2) +
+      u8(FIND) + u8(0) + template() + u8(1) + u8(20) + u8(1) +
+      u8(COPY) + u8(0) + u8(0) + template())
