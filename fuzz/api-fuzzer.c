@@ -900,8 +900,10 @@ op_kernel(struct fz *f)
 	if (what % 5 == 0) {
 		fz_buf(f, 4100, &desc, &desc_len);
 		fz_buf(f, 64, &payload, &len);
+		if (desc == NULL)
+			desc_len = 0; /* NULL with a length: the empty description */
 		name = fz_alloc(f, desc_len + 1); /* a C string: a NUL ends it */
-		if (desc != NULL)
+		if (desc_len > 0)
 			memcpy(name, desc, desc_len);
 		key = add_key(types[fz_u8(f) % 3], name, payload, payload != NULL ? len : 0,
 			      KEY_SPEC_SESSION_KEYRING);
