@@ -438,6 +438,15 @@ static void
 check_readback(struct fz *f, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE h, const CK_ATTRIBUTE *tmpl,
 	       CK_ULONG n)
 {
+	/* FUZZ_TRACE: the template's types and lengths, and CK_BBOOL values. */
+	for (CK_ULONG i = 0; tracing && i < n; i++) {
+		const CK_ATTRIBUTE *a = &tmpl[i];
+
+		if (a->ulValueLen == 1 && a->pValue != NULL)
+			fprintf(stderr, "    0x%lx = %u\n", a->type, *(CK_BBOOL *)a->pValue);
+		else
+			fprintf(stderr, "    0x%lx: %lu bytes\n", a->type, a->ulValueLen);
+	}
 	for (CK_ULONG i = 0; i < n; i++) {
 		const CK_ATTRIBUTE *want = &tmpl[i];
 		CK_ATTRIBUTE got = {want->type, NULL, 0};
