@@ -347,7 +347,7 @@ template_change_key(const struct key_template *current, const CK_ATTRIBUTE *tmpl
 	const CK_ATTRIBUTE *seen[ARRAY_SIZE(rules)] = {NULL};
 	bool was_sensitive = current->attrs.flags & FLAG_SENSITIVE;
 	bool was_extractable = current->attrs.flags & FLAG_EXTRACTABLE;
-	struct given_sensitivity g = {was_sensitive, was_extractable};
+	struct given_sensitivity g = {-1, -1};
 	CK_OBJECT_CLASS klass = CKO_SECRET_KEY;
 	CK_RV rv;
 
@@ -357,6 +357,13 @@ template_change_key(const struct key_template *current, const CK_ATTRIBUTE *tmpl
 	rv = walk(tmpl, n, use, out, &g, &klass, seen);
 	if (rv != CKR_OK)
 		return rv;
+	/* Both asked for: no kernel key is both, as for a new key (docs/keys.md). */
+	if (g.sensitive == 1 && g.extractable == 1)
+		return CKR_TEMPLATE_INCONSISTENT;
+	if (g.sensitive == -1)
+		g.sensitive = was_sensitive;
+	if (g.extractable == -1)
+		g.extractable = was_extractable;
 	/* v2.40 table 18, footnotes 11 and 12: only towards more protection. */
 	if ((was_sensitive && g.sensitive == 0) || (!was_extractable && g.extractable == 1))
 		return CKR_ATTRIBUTE_READ_ONLY;

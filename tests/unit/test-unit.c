@@ -410,6 +410,7 @@ test_template_change(void **state)
 	CK_ATTRIBUTE klass[] = {{CKA_CLASS, &secret, sizeof(secret)}};
 	CK_ATTRIBUTE protect[] = {{CKA_SENSITIVE, &yes, 1}};
 	CK_ATTRIBUTE expose[] = {{CKA_EXTRACTABLE, &yes, 1}};
+	CK_ATTRIBUTE both[] = {{CKA_SENSITIVE, &yes, 1}, {CKA_EXTRACTABLE, &yes, 1}};
 
 	(void)state;
 	assert_int_equal(template_new_key(create, 5, TEMPLATE_CREATE, 0, &cur), CKR_OK);
@@ -427,6 +428,11 @@ test_template_change(void **state)
 	/* ...but a sensitive key never becomes extractable. */
 	assert_int_equal(template_change_key(&t, expose, 1, TEMPLATE_COPY, &cur),
 			 CKR_ATTRIBUTE_READ_ONLY);
+	/* Asked to be both: refused, as for a new key, not silently made a logon key
+	 * (fuzz/corpus/api/crash-copy-sensitive-and-extractable). */
+	assert_int_equal(template_new_key(create, 5, TEMPLATE_CREATE, 0, &cur), CKR_OK);
+	assert_int_equal(template_change_key(&cur, both, 2, TEMPLATE_COPY, &t),
+			 CKR_TEMPLATE_INCONSISTENT);
 }
 
 int
