@@ -225,6 +225,14 @@ for name, text in [
         ('bare-chacha20', b'pkcs11:n=ffffffffffffffff;k=chacha20;l=32;u=;f=;id=;label='),
 ]:
     write('key-desc', name, text)
+# The bounds: CKA_ID of 256 bytes (KEY_ID_MAX) and one more; a description
+# of 4095 bytes (KEY_DESC_MAX) and one more.
+HEAD = b'pkcs11:n=0123456789abcdef;k=generic;l=1;u=s;f=;id='
+write('key-desc', 'id-256-bytes', HEAD + b'ab' * 256 + b';label=x')
+write('key-desc', 'id-257-bytes', HEAD + b'ab' * 257 + b';label=x')
+HEAD = b'pkcs11:n=0123456789abcdef;k=aes;l=16;u=ed;f=ds;id=01;label='
+write('key-desc', 'desc-4095-bytes', HEAD + b'L' * (4095 - len(HEAD)))
+write('key-desc', 'desc-4096-bytes', HEAD + b'L' * (4096 - len(HEAD)))
 
 # ---- mech-param -----------------------------------------------------------------
 
