@@ -225,6 +225,8 @@ for name, text in [
         ('bare-chacha20', b'pkcs11:n=ffffffffffffffff;k=chacha20;l=32;u=;f=;id=;label='),
 ]:
     write('key-desc', name, text)
+# Cut short: every field must end in ';' before the label.
+write('key-desc', 'truncated', b'pkcs11:n=0123456789abcdef;k=aes;l=16;u=ed;f=')
 # The bounds: CKA_ID of 256 bytes (KEY_ID_MAX) and one more; a description
 # of 4095 bytes (KEY_DESC_MAX) and one more.
 HEAD = b'pkcs11:n=0123456789abcdef;k=generic;l=1;u=s;f=;id='
