@@ -910,7 +910,7 @@ op_kernel(struct fz *f)
 		fz_buf(f, 4100, &desc, &desc_len);
 		fz_buf(f, 64, &payload, &len);
 		if (desc == NULL)
-			desc_len = 0; /* NULL with a length: the empty description */
+			desc_len = 0;		  /* NULL with a length: the empty description */
 		name = fz_alloc(f, desc_len + 1); /* a C string: a NUL ends it */
 		if (desc_len > 0)
 			memcpy(name, desc, desc_len);
