@@ -6,6 +6,8 @@
 #include "slots/key-desc.h"
 
 #define PREFIX "pkcs11:"
+/* "l=": the largest payload of a user or logon key. */
+#define VALUE_LEN_MAX 32767
 static const char usage_letters[] = "edsvwux";
 static const char flag_letters[] = "pcdsxl";
 static const char hex[] = "0123456789abcdef";
@@ -55,7 +57,9 @@ key_desc_encode(const struct key_attrs *a, char *out, size_t cap)
 	struct out o = {out, cap, 0};
 	char num[32];
 
-	if (type == NULL || a->id_len > KEY_ID_MAX || a->label_len > KEY_DESC_MAX ||
+	/* Never a description key_desc_decode() would refuse. */
+	if (type == NULL || a->value_len == 0 || a->value_len > VALUE_LEN_MAX ||
+	    a->id_len > KEY_ID_MAX || a->label_len > KEY_DESC_MAX ||
 	    memchr(a->label, '\0', a->label_len) != NULL)
 		return -EINVAL;
 	put_str(&o, PREFIX "n=");
@@ -139,21 +143,21 @@ parse_hex(const char *v, size_t n, uint8_t *out, size_t max, size_t *out_len)
 	return 0;
 }
 
-/* Decimal, no sign, no leading zero, at most @max. */
+/* Decimal, no sign, no leading zero, at most @max (up to ULONG_MAX: 20 digits). */
 static int
 parse_dec(const char *v, size_t n, unsigned long max, unsigned long *out)
 {
 	unsigned long x = 0;
 
-	if (n == 0 || n > 19 || (n > 1 && v[0] == '0'))
+	if (n == 0 || (n > 1 && v[0] == '0'))
 		return -EINVAL;
 	for (size_t i = 0; i < n; i++) {
-		if (v[i] < '0' || v[i] > '9')
+		unsigned long d = (unsigned long)(v[i] - '0');
+
+		if (v[i] < '0' || v[i] > '9' || x > (max - d) / 10)
 			return -EINVAL;
-		x = x * 10 + (unsigned long)(v[i] - '0');
+		x = x * 10 + d;
 	}
-	if (x > max)
-		return -EINVAL;
 	*out = x;
 	return 0;
 }
@@ -193,8 +197,8 @@ key_desc_decode(const char *desc, size_t len, struct key_attrs *a)
 	if (take(&in, "k=") < 0 || field(&in, &v, &n) < 0 ||
 	    !key_type_from_name(v, n, &a->key_type))
 		return -EINVAL;
-	if (take(&in, "l=") < 0 || field(&in, &v, &n) < 0 || parse_dec(v, n, 32767, &num) < 0 ||
-	    num == 0)
+	if (take(&in, "l=") < 0 || field(&in, &v, &n) < 0 ||
+	    parse_dec(v, n, VALUE_LEN_MAX, &num) < 0 || num == 0)
 		return -EINVAL;
 	a->value_len = num;
 	if (take(&in, "u=") < 0 || field(&in, &v, &n) < 0 ||

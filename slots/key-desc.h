@@ -18,7 +18,8 @@
  * key_desc_encode() - the description for @attrs
  * @out: receives a NUL-terminated description; @cap bytes
  * Return: its length, or -EINVAL when it would exceed 4095 bytes, the label
- * holds a NUL, or the key type has no name; -ENOSPC when @cap is too small.
+ * holds a NUL, the key type has no name or the value length is not 1-32767
+ * (what key_desc_decode() refuses); -ENOSPC when @cap is too small.
  */
 int key_desc_encode(const struct key_attrs *attrs, char *out, size_t cap);
 

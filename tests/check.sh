@@ -19,6 +19,8 @@
 #   tsan:     ThreadSanitizer over the threading tests, a copy of the tree
 #             built --enable-tsan (.build-tsan), in the guest
 #             ("make check-guest-tsan").
+#   fuzz:     each libFuzzer target for 45 s on the host (fuzz/run.sh); the
+#             corpus replays already ran in the host tier.
 # Ends with one line "N passed, N failed" over every tier.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -152,9 +154,17 @@ else
 	tsan_rc=1 missing=$((missing + 1))
 fi
 
+# libFuzzer on the host (fuzz/README.md): each target for 45 s from its
+# committed corpus (about 4 minutes in all); a crash fails the run.
+echo "check: fuzzing each target for 45 s (fuzz/run.sh)"
+fuzz_rc=0
+sh fuzz/run.sh 45 >test-suite-fuzz.log 2>&1 || fuzz_rc=$?
+grep -E '^fuzz:|invariant broken|SUMMARY:' test-suite-fuzz.log || true
+logs="$logs test-suite-fuzz.log"
+
 # shellcheck disable=SC2086 # $logs is a list of file names
 awk -v missing="$missing" '
 	/^# PASS:/ { p += $3 } /^# FAIL:/ || /^# ERROR:/ || /^# XPASS:/ { f += $3 }
 	END { printf "%d passed, %d failed\n", p, f + missing }' $logs
 [ "$host_rc" = 0 ] && [ "$guest_rc" = 0 ] && [ "$asan_rc" = 0 ] && [ "$static_rc" = 0 ] &&
-	[ "$valgrind_rc" = 0 ] && [ "$tsan_rc" = 0 ]
+	[ "$valgrind_rc" = 0 ] && [ "$tsan_rc" = 0 ] && [ "$fuzz_rc" = 0 ]

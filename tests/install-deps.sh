@@ -8,6 +8,7 @@ autoconf automake libtool pkg-config make gcc clang-format
 libp11-kit-dev libkeyutils-dev libcmocka-dev libssl-dev
 p11-kit p11-kit-modules keyutils opensc openssl python3-pykcs11 python3-cryptography
 qemu-system-x86 busybox-static cpio kmod xz-utils ca-certificates
+clang libclang-rt-14-dev llvm
 "
 # Analysis tiers (issue 5): valgrind memcheck, cppcheck, clang's scan-build.
 # ASan, UBSan and TSan runtimes come with gcc (libasan8, libubsan1, libtsan2).

@@ -404,9 +404,14 @@ aead_run(struct operation *op, const uint8_t *in, size_t len, uint8_t *out, CK_U
 	return ret < 0 ? ckr_from_crypto_errno(-ret) : CKR_OK;
 }
 
-/* Buffer @len more bytes of the message; nothing comes out before Final. */
+/*
+ * Buffer @len more bytes of the message; nothing comes out before Final.
+ * A size query (@out NULL) answers 0 and buffers nothing: the caller sends
+ * the same input again with its buffer.
+ */
 static CK_RV
-aead_update(struct operation *op, const uint8_t *in, size_t len, CK_ULONG *out_len)
+aead_update(struct operation *op, const uint8_t *in, size_t len, const uint8_t *out,
+	    CK_ULONG *out_len)
 {
 	uint8_t *grown;
 
@@ -414,7 +419,7 @@ aead_update(struct operation *op, const uint8_t *in, size_t len, CK_ULONG *out_l
 		return CKR_ARGUMENTS_BAD;
 	if (len > op->limit || !aead_fits(op, op->buf_len + len))
 		return len_range(op);
-	if (len > 0) {
+	if (len > 0 && out != NULL) {
 		/* Grow by copying, so the old buffer can be wiped. */
 		grown = malloc(op->buf_len + len);
 		if (grown == NULL)
@@ -522,7 +527,7 @@ operation_update(struct operation *op, enum op_kind kind, const uint8_t *in, CK_
 
 		rv = ret < 0 ? ckr_from_crypto_errno(-ret) : CKR_OK;
 	} else if (is_aead(op->mech->mode)) {
-		rv = aead_update(op, in, len, out_len);
+		rv = aead_update(op, in, len, out, out_len);
 	} else {
 		rv = cipher_update(op, in, len, out, out_len);
 	}

@@ -172,9 +172,12 @@ apply(struct key_template *t, const CK_ATTRIBUTE *a, struct given_sensitivity *g
 	case CKA_WRAP_WITH_TRUSTED:
 		return bool_of(a) ? CKR_ATTRIBUTE_VALUE_INVALID : CKR_OK;
 	case CKA_LABEL:
-		if (a->ulValueLen > KEY_DESC_MAX || memchr(a->pValue, '\0', a->ulValueLen) != NULL)
+		/* An empty label may come as NULL: never hand that to memchr/memcpy. */
+		if (a->ulValueLen > KEY_DESC_MAX ||
+		    (a->ulValueLen > 0 && memchr(a->pValue, '\0', a->ulValueLen) != NULL))
 			return CKR_ATTRIBUTE_VALUE_INVALID;
-		memcpy(k->label, a->pValue, a->ulValueLen);
+		if (a->ulValueLen > 0)
+			memcpy(k->label, a->pValue, a->ulValueLen);
 		k->label_len = a->ulValueLen;
 		k->label[k->label_len] = '\0';
 		return CKR_OK;
@@ -348,7 +351,7 @@ template_change_key(const struct key_template *current, const CK_ATTRIBUTE *tmpl
 	const CK_ATTRIBUTE *seen[ARRAY_SIZE(rules)] = {NULL};
 	bool was_sensitive = current->attrs.flags & FLAG_SENSITIVE;
 	bool was_extractable = current->attrs.flags & FLAG_EXTRACTABLE;
-	struct given_sensitivity g = {was_sensitive, was_extractable};
+	struct given_sensitivity g = {-1, -1};
 	CK_OBJECT_CLASS klass = CKO_SECRET_KEY;
 	CK_RV rv;
 
@@ -358,6 +361,13 @@ template_change_key(const struct key_template *current, const CK_ATTRIBUTE *tmpl
 	rv = walk(tmpl, n, use, out, &g, &klass, seen);
 	if (rv != CKR_OK)
 		return rv;
+	/* Both asked for: no kernel key is both, as for a new key (docs/keys.md). */
+	if (g.sensitive == 1 && g.extractable == 1)
+		return CKR_TEMPLATE_INCONSISTENT;
+	if (g.sensitive == -1)
+		g.sensitive = was_sensitive;
+	if (g.extractable == -1)
+		g.extractable = was_extractable;
 	/* v2.40 table 18, footnotes 11 and 12: only towards more protection. */
 	if ((was_sensitive && g.sensitive == 0) || (!was_extractable && g.extractable == 1))
 		return CKR_ATTRIBUTE_READ_ONLY;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests of the pure parts: parsers, the length protocol, padding, tables. */
 #include <errno.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -218,6 +219,20 @@ test_key_desc_round_trip(void **state)
 	assert_non_null(strstr(desc, ";s=42;label="));
 	assert_int_equal(key_desc_decode(desc, (size_t)n, &b), 0);
 	assert_int_equal(b.session, 42);
+	/* Any session handle, 20 digits too (fuzz/corpus/key-desc/crash-encode-session-20-digits).
+	 */
+	a.session = ULONG_MAX;
+	n = key_desc_encode(&a, desc, sizeof(desc));
+	assert_int_equal(key_desc_decode(desc, (size_t)n, &b), 0);
+	assert_true(b.session == ULONG_MAX);
+	a.session = 42;
+	/* Never a description the decoder refuses (fuzz/corpus/key-desc/crash-encode-value-len-0).
+	 */
+	a.value_len = 0;
+	assert_int_equal(key_desc_encode(&a, desc, sizeof(desc)), -EINVAL);
+	a.value_len = 32768;
+	assert_int_equal(key_desc_encode(&a, desc, sizeof(desc)), -EINVAL);
+	a.value_len = 48;
 	/* Too long for the kernel. */
 	a.label_len = KEY_DESC_MAX;
 	memset(a.label, 'x', KEY_DESC_MAX);
@@ -241,7 +256,9 @@ test_key_desc_rejects(void **state)
 		"pkcs11:n=0123456789abcdef;k=aes;l=16;u=ed;f=cdq;id=;label=x",	  /* letter */
 		"pkcs11:n=0123456789abcdef;k=aes;l=16;u=ed;f=cd;id=0;label=x",	  /* odd hex */
 		"pkcs11:n=0123456789abcdef;k=aes;l=16;u=ed;f=cd;id=;s=0;label=x", /* session 0 */
-		"pkcs11:n=0123456789abcdef;l=16;k=aes;u=ed;f=cd;id=;label=x",	  /* order */
+		"pkcs11:n=0123456789abcdef;k=aes;l=16;u=ed;f=cd;id=;s=18446744073709551616;label=x",
+		"pkcs11:n=0123456789abcdef;k=aes;l=32768;u=ed;f=cd;id=;label=x",
+		"pkcs11:n=0123456789abcdef;l=16;k=aes;u=ed;f=cd;id=;label=x", /* order */
 	};
 	struct key_attrs *a = malloc(sizeof(*a));
 	static const char ok[] = "pkcs11:n=0123456789abcdef;k=aes;l=16;u=;f=;id=;label=";
@@ -281,6 +298,13 @@ test_template_rules(void **state)
 	assert_true(t.attrs.flags & FLAG_SENSITIVE);
 	assert_false(t.attrs.flags & FLAG_EXTRACTABLE);
 	assert_int_equal(template_new_key(base, 3, TEMPLATE_CREATE, 0, &t), CKR_OK);
+	/* An empty label as NULL (fuzz/corpus/template/crash-label-null-empty: UBSan). */
+	base[3].pValue = NULL;
+	base[3].ulValueLen = 0;
+	assert_int_equal(template_new_key(base, 4, TEMPLATE_CREATE, 0, &t), CKR_OK);
+	assert_int_equal(t.attrs.label_len, 0);
+	base[3].pValue = "k";
+	base[3].ulValueLen = 1;
 	assert_int_equal(template_new_key(base + 1, 3, TEMPLATE_CREATE, 0, &t),
 			 CKR_TEMPLATE_INCOMPLETE);
 	{
@@ -389,6 +413,7 @@ test_template_change(void **state)
 	CK_ATTRIBUTE klass[] = {{CKA_CLASS, &secret, sizeof(secret)}};
 	CK_ATTRIBUTE protect[] = {{CKA_SENSITIVE, &yes, 1}};
 	CK_ATTRIBUTE expose[] = {{CKA_EXTRACTABLE, &yes, 1}};
+	CK_ATTRIBUTE both[] = {{CKA_SENSITIVE, &yes, 1}, {CKA_EXTRACTABLE, &yes, 1}};
 
 	(void)state;
 	assert_int_equal(template_new_key(create, 5, TEMPLATE_CREATE, 0, &cur), CKR_OK);
@@ -406,6 +431,11 @@ test_template_change(void **state)
 	/* ...but a sensitive key never becomes extractable. */
 	assert_int_equal(template_change_key(&t, expose, 1, TEMPLATE_COPY, &cur),
 			 CKR_ATTRIBUTE_READ_ONLY);
+	/* Asked to be both: refused, as for a new key, not silently made a logon key
+	 * (fuzz/corpus/api/crash-copy-sensitive-and-extractable). */
+	assert_int_equal(template_new_key(create, 5, TEMPLATE_CREATE, 0, &cur), CKR_OK);
+	assert_int_equal(template_change_key(&cur, both, 2, TEMPLATE_COPY, &t),
+			 CKR_TEMPLATE_INCONSISTENT);
 }
 
 int
