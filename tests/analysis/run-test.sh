@@ -48,18 +48,21 @@ mode=$1
 shift
 test=$1
 
+# $dir/reports takes the report files (any uid may write there); $dir holds
+# the wrappers (asan: bin/, valgrind: shadow/).
 dir=$(mktemp -d "${TMPDIR:-/tmp}/kp11-$mode.XXXXXX") || exit 99
-chmod 1777 "$dir"
 trap 'rm -rf "$dir"' EXIT
+chmod 755 "$dir"
+mkdir "$dir/reports" && chmod 1777 "$dir/reports" || exit 99
 
 is_tool=false
 case $test in */tool/*) is_tool=true ;; esac
 
 case $mode in
 asan)
-	asan_opts="log_path=$dir/asan:halt_on_error=1:detect_stack_use_after_return=1"
+	asan_opts="log_path=$dir/reports/asan:halt_on_error=1:detect_stack_use_after_return=1"
 	asan_opts="$asan_opts:detect_leaks=1:print_summary=1"
-	ubsan_opts="log_path=$dir/ubsan:halt_on_error=1:print_stacktrace=1"
+	ubsan_opts="log_path=$dir/reports/ubsan:halt_on_error=1:print_stacktrace=1"
 	if $is_tool; then
 		module=${MODULE:-${builddir:-.}/.libs/keyring-pkcs11.so}
 		# The runtimes the module was linked with, ASan's first.
@@ -98,7 +101,7 @@ asan)
 	rc=$?
 	;;
 tsan)
-	TSAN_OPTIONS="log_path=$dir/tsan:halt_on_error=1:second_deadlock_stack=1${TSAN_OPTIONS:+:$TSAN_OPTIONS}"
+	TSAN_OPTIONS="log_path=$dir/reports/tsan:halt_on_error=1:second_deadlock_stack=1${TSAN_OPTIONS:+:$TSAN_OPTIONS}"
 	export TSAN_OPTIONS
 	if setarch -R true 2>/dev/null; then
 		setarch -R "$@"
@@ -113,7 +116,7 @@ valgrind)
 	vg="$vg --errors-for-leak-kinds=definite --show-leak-kinds=definite"
 	# The module is dlclose'd before exit: keep its symbols for leak stacks.
 	vg="$vg --keep-debuginfo=yes --num-callers=30 --suppressions=$here/valgrind.supp"
-	vg="$vg --log-file=$dir/valgrind.%p ${VALGRIND_OPTS:-}"
+	vg="$vg --log-file=$dir/reports/valgrind.%p ${VALGRIND_OPTS:-}"
 	case $test in
 	*.test)
 		real=${builddir:-.}/tests/api/test-api
@@ -139,8 +142,8 @@ valgrind)
 esac
 
 reports=0
-for f in "$dir"/*; do
-	[ -s "$f" ] || continue	# valgrind leaves empty logs
+for f in "$dir"/reports/*; do
+	[ -s "$f" ] || continue # valgrind leaves empty logs
 	reports=$((reports + 1))
 	echo "run-test.sh: $mode report $(basename "$f") from $test:" >&2
 	cat "$f" >&2
