@@ -13,6 +13,9 @@ clang libclang-rt-14-dev llvm
 # Analysis tiers (issue 5): valgrind memcheck, cppcheck, clang's scan-build.
 # ASan, UBSan and TSan runtimes come with gcc (libasan8, libubsan1, libtsan2).
 PACKAGES="$PACKAGES valgrind cppcheck clang clang-tools"
+# Consumers (issue 6): NSS (modutil, certutil, the NSS test program), GnuTLS's
+# p11tool, OpenSSL's pkcs11 engine.
+PACKAGES="$PACKAGES libnss3-tools libnss3-dev gnutls-bin libengine-pkcs11-openssl"
 
 missing=""
 for p in $PACKAGES; do

@@ -26,6 +26,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <sys/mman.h>
 #include <sys/random.h>
@@ -2143,7 +2144,9 @@ test_hostile_find_skips_foreign(void **state)
 struct hx_racer {
 	CK_SESSION_HANDLE h;
 	const uint8_t *want; /* AES-ECB of the zero block under K_AES */
-	int calls, before, after;
+	int calls, after;
+	atomic_int before; /* read by the closing thread while this one runs */
+	atomic_bool done;
 	char error[256];
 };
 
@@ -2200,11 +2203,12 @@ hx_race_user(void *arg)
 				 rv_name(rv), closed ? " after the session was closed" : "");
 			break;
 		} else {
-			r->before++;
+			atomic_fetch_add(&r->before, 1);
 		}
 		if (r->error[0] != '\0')
 			break;
 	}
+	atomic_store(&r->done, true);
 	return NULL;
 }
 
@@ -2229,6 +2233,15 @@ test_hostile_close_from_thread(void **state)
 		r.h = open_session(SESSION_SLOT);
 		RAND_bytes_((uint8_t *)&delay, sizeof(delay));
 		assert_int_equal(pthread_create(&t, NULL, hx_race_user, &r), 0);
+		/*
+		 * Half the rounds close while the thread may still be in its first call; the
+		 * other half only once it has finished one, so that the close provably comes
+		 * in the middle of its work on any machine (thread start-up under ASan in
+		 * an emulated guest can outlast any fixed delay).
+		 */
+		if (round % 4 >= 2)
+			while (atomic_load(&r.before) == 0 && !atomic_load(&r.done))
+				usleep(100);
 		usleep(delay % 3000);
 		/* Alternately one session, and all of the slot's (the thread's among them). */
 		if (round % 2 == 0)
@@ -2239,7 +2252,7 @@ test_hostile_close_from_thread(void **state)
 		if (r.error[0] != '\0')
 			fail_msg("round %d: %s", round, r.error);
 		assert_true(r.after >= 50);
-		closed_mid += r.before > 0;
+		closed_mid += atomic_load(&r.before) > 0;
 	}
 	/* The close came in the middle of the work at least sometimes. */
 	print_message("close from another thread: %d of %d rounds closed mid-work\n", closed_mid,
