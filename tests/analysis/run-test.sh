@@ -21,7 +21,8 @@
 #             those get the ASan and UBSan runtimes the module links
 #             preloaded (LD_PRELOAD), through wrappers first in PATH, with
 #             detect_leaks=0 because those programs do not free everything at
-#             exit; memory errors and undefined behaviour in the module are
+#             exit (a test runs any other such command, openssl with the
+#             pkcs11 engine for one, as "$KP11_WITH_MODULE cmd ..."); memory errors and undefined behaviour in the module are
 #             still caught. Only they: an ASan start costs ~0.7 s under
 #             QEMU's emulation, and the scripts run thousands of od, openssl
 #             and sh. pykcs11.test names /usr/bin/python3 itself, so it gets
@@ -81,16 +82,24 @@ asan)
 			;;
 		*)
 			mkdir "$dir/bin"
-			for prog in pkcs11-tool p11-kit python3; do
+			# The programs the tool tests run that load the module.
+			# openssl only through $KP11_WITH_MODULE (below): the tests
+			# run it thousands of times as their reference.
+			for prog in pkcs11-tool p11-kit python3 modutil certutil symkeyutil p11tool; do
 				real=$(command -v "$prog") || continue
 				# shellcheck disable=SC2016 # $LD_PRELOAD expands in the wrapper
 				printf '#!/bin/sh\nLD_PRELOAD="%s${LD_PRELOAD:+ $LD_PRELOAD}" exec %s "$@"\n' \
 					"$preload" "$real" >"$dir/bin/$prog"
 				chmod 755 "$dir/bin/$prog"
 			done
+			# shellcheck disable=SC2016 # $LD_PRELOAD expands in the wrapper
+			printf '#!/bin/sh\nLD_PRELOAD="%s${LD_PRELOAD:+ $LD_PRELOAD}" exec "$@"\n' \
+				"$preload" >"$dir/bin/with-module"
+			chmod 755 "$dir/bin/with-module"
 			chmod 755 "$dir/bin"
 			PATH=$dir/bin:$PATH
-			export PATH
+			KP11_WITH_MODULE=$dir/bin/with-module
+			export PATH KP11_WITH_MODULE
 			;;
 		esac
 	fi
