@@ -17,13 +17,14 @@
 #   asan      the tree is built with --enable-sanitizers (ASan + UBSan).
 #             Leak checking stays on for our own test programs. Tests under
 #             tests/tool/ drive uninstrumented programs that dlopen the
-#             module (pkcs11-tool, p11-kit, Debian's python3 with PyKCS11):
-#             those get the ASan and UBSan runtimes the module links
-#             preloaded (LD_PRELOAD), through wrappers first in PATH, with
-#             detect_leaks=0 because those programs do not free everything at
-#             exit (a test runs any other such command, openssl with the
-#             pkcs11 engine for one, as "$KP11_WITH_MODULE cmd ..."); memory errors and undefined behaviour in the module are
-#             still caught. Only they: an ASan start costs ~0.7 s under
+#             module (pkcs11-tool, p11-kit, Debian's python3 with PyKCS11,
+#             NSS's tools, p11tool): those get the ASan and UBSan runtimes
+#             the module links preloaded (LD_PRELOAD), through wrappers first
+#             in PATH, with detect_leaks=0 because those programs do not free
+#             everything at exit; memory errors and undefined behaviour in
+#             the module are still caught. Any other command that loads the
+#             module (openssl with the pkcs11 engine) runs as
+#             "${KP11_WITH_MODULE:-} cmd ...", which preloads the same. Only they: an ASan start costs ~0.7 s under
 #             QEMU's emulation, and the scripts run thousands of od, openssl
 #             and sh. pykcs11.test names /usr/bin/python3 itself, so it gets
 #             the preload for the whole script (sh, keyctl, python3).
