@@ -24,9 +24,9 @@
 #             everything at exit; memory errors and undefined behaviour in
 #             the module are still caught. Any other command that loads the
 #             module (openssl with the pkcs11 engine) runs as
-#             "${KP11_WITH_MODULE:-} cmd ...", which preloads the same. Only they: an ASan start costs ~0.7 s under
-#             QEMU's emulation, and the scripts run thousands of od, openssl
-#             and sh. pykcs11.test names /usr/bin/python3 itself, so it gets
+#             "${KP11_WITH_MODULE:-} cmd ...", which preloads the same. Only
+#             they: an ASan start costs ~0.7 s under QEMU's emulation, and
+#             the scripts run thousands of od, openssl and sh. pykcs11.test names /usr/bin/python3 itself, so it gets
 #             the preload for the whole script (sh, keyctl, python3).
 #   tsan      the tree is built with --enable-tsan. Runs under setarch -R:
 #             ThreadSanitizer's fixed shadow layout fails with some kernels'
