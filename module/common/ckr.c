@@ -2,6 +2,7 @@
 #include <errno.h>
 
 #include "common/ckr.h"
+#include "common/log.h"
 
 /* Errors every kernel path shares; 0 when @err is not one of them. */
 static CK_RV
@@ -13,8 +14,13 @@ ckr_common(int err)
 		return CKR_HOST_MEMORY;
 	case EMFILE:
 	case ENFILE:
+		log_msg("out of file descriptors (%s): raise \"ulimit -n\"; the module holds "
+			"AF_ALG descriptors only while an operation is active",
+			err == EMFILE ? "EMFILE" : "ENFILE");
 		return CKR_HOST_MEMORY;
 	case EDQUOT:
+		log_msg("the kernel's key quota of this uid is full (EDQUOT): see /proc/key-users "
+			"and the sysctls kernel.keys.maxkeys and kernel.keys.maxbytes");
 		return CKR_DEVICE_MEMORY;
 	case EINTR:
 		return CKR_FUNCTION_CANCELED;
@@ -100,8 +106,14 @@ ckr_from_key_use_errno(int err)
 		return CKR_KEY_HANDLE_INVALID;
 	case EACCES:
 	case EPERM:
+		log_msg("the kernel refused to key AF_ALG with a key (%s): the key must grant "
+			"search and be possessed, i.e. reachable from this process's keyrings "
+			"(\"keyctl link @u @s\" for keys in the user keyring)",
+			err == EACCES ? "EACCES" : "EPERM");
 		return CKR_KEY_FUNCTION_NOT_PERMITTED;
 	case ENOPROTOOPT: /* keyring or asymmetric key, or kernel < 6.2 */
+		log_msg("the kernel cannot key AF_ALG with this key (ENOPROTOOPT): only user, "
+			"logon, encrypted and trusted keys can, from Linux 6.2 on");
 		return CKR_KEY_TYPE_INCONSISTENT;
 	case EINVAL: /* the algorithm refused the key length */
 		return CKR_KEY_SIZE_RANGE;
