@@ -6,7 +6,7 @@ set -eu
 PACKAGES="
 autoconf automake libtool pkg-config make gcc clang-format
 libp11-kit-dev libkeyutils-dev libcmocka-dev libssl-dev
-p11-kit p11-kit-modules keyutils opensc openssl python3-pykcs11 python3-cryptography
+p11-kit p11-kit-modules keyutils opensc openssl python3-pykcs11 python3-cryptography man-db
 qemu-system-x86 busybox-static cpio kmod xz-utils ca-certificates
 clang libclang-rt-14-dev llvm
 "
