@@ -16,6 +16,9 @@
  * The environment is read with secure_getenv(): a set-user-ID program that
  * loads the module does not let its caller choose its tokens.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* secure_getenv (configure defines it; fuzz/build.sh does not) */
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>

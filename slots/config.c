@@ -218,12 +218,16 @@ parse_token(struct parser *ps, struct config *c, char *v, size_t len)
 		if (next == end)
 			break;
 	}
+	/* Named by source, not by label: a label is the user's bytes, not one printable line. */
 	for (size_t i = 0; i < c->ntokens; i++)
 		if (same_source(&c->tokens[i], t))
 			return fail(ps, "token: the same keyring twice (%s%s)",
-				    t->source == CONFIG_KEYRING ? "keyring:" : "",
+				    t->source == CONFIG_SESSION	     ? "session"
+				    : t->source == CONFIG_USER	     ? "user"
+				    : t->source == CONFIG_PERSISTENT ? "persistent"
+								     : "keyring:",
 				    t->source == CONFIG_KEYRING ? shown(s, t->name, strlen(t->name))
-								: config_token_label(t));
+								: "");
 	c->ntokens++;
 	return 0;
 }
