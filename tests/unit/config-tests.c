@@ -125,9 +125,11 @@ test_config_parse_bad(void **state)
 		{"token=user,label=\"a,b\"", "line 1: token: unknown setting \"b\""},
 		{"token=user token=user", "line 1: token: the same keyring twice (user)"},
 		{"token=session\ntoken=session", "line 2: token: the same keyring twice (session)"},
-		/* The reason names the source, never the label's bytes (fuzz/corpus/config/crash-*). */
-		{"token=user,label=\xff token=user,label=\xfe", "line 1: token: the same keyring twice "
-								 "(user)"},
+		/* The reason names the source, never the label's bytes
+		   (fuzz/corpus/config/crash-*). */
+		{"token=user,label=\xff token=user,label=\xfe",
+		 "line 1: token: the same keyring twice "
+		 "(user)"},
 		{"token=persistent token=persistent,label=x",
 		 "line 1: token: the same keyring twice"},
 		{"token=keyring:a token=keyring:a",
