@@ -262,7 +262,8 @@ config_parse(struct config *c, const char *text, size_t len, char *why, size_t w
 {
 	struct parser ps = {
 		.text = text, .p = text, .end = text + len, .why = why, .whylen = whylen};
-	char value[VALUE_MAX + 1];
+	/* All zeros: scan-build cannot follow read_value()'s length. */
+	char value[VALUE_MAX + 1] = "";
 	char name[48], s[48];
 	const char *start;
 	size_t n, vlen = 0;

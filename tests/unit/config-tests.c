@@ -219,8 +219,7 @@ static void
 test_config_sources(void **state)
 {
 	static const char *const nss[] = {
-		"configdir='sql:/etc/pki/nssdb' certPrefix='' keyPrefix='' secmod='secmod.db' "
-		"flags=readOnly",
+		"configdir='sql:/etc/pki/nssdb' certPrefix='' keyPrefix='' secmod='secmod.db' flags=ro",
 		"  flags=noModDB",
 		"CONFIGDIR=x",
 		"slotParams={0x1=[slotFlags=RSA]}",
