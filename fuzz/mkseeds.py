@@ -465,3 +465,29 @@ write('api', 'kernel-keys', u8(0) + op_open() +
       op_kernel('invalidate', 1) + op_kernel('unlink', 2) +
       u8(FIND) + u8(0) + template() + u8(1) + u8(20) + u8(1) +
       u8(COPY) + u8(0) + u8(0) + template())
+
+
+# ---- config -----------------------------------------------------------------
+# Plain text (docs/keyring-pkcs11.conf.5): every source, quoting, comments,
+# limits, NSS's string and some refusals.
+
+for name, text in [
+    ('empty', b''),
+    ('defaults', b'token=session token=user\n'),
+    ('every-source', b'# all four\ntoken=session,label="my session"\ntoken=user,read-only\n'
+     b'token=persistent\ntoken=keyring:work,label=work,read-only\nmaster=user:kmk\n'),
+    ('quoting', b'token="keyring:a b",label="x \\"y\\" \\\\z" # comment\r\n'),
+    ('eight-tokens', b' '.join(b'token=keyring:%d' % i for i in range(8))),
+    ('nine-tokens', b' '.join(b'token=keyring:%d' % i for i in range(9))),
+    ('label-32', b'token=user,label=' + b'L' * 32),
+    ('label-33', b'token=user,label=' + b'L' * 33),
+    ('name-255', b'token=keyring:' + b'n' * 255),
+    ('master-255', b'master=user:' + b'm' * 250),
+    ('duplicate', b'token=keyring:a token=user token=keyring:a'),
+    ('bad-escape', b'token=user,label="a\\n"'),
+    ('unterminated', b'token=user,label="abc'),
+    ('nss', b"configdir='sql:/etc/pki/nssdb' certPrefix='' keyPrefix='' "
+     b"secmod='secmod.db' flags=readOnly"),
+    ('nul', b'token=user\0token=session'),
+]:
+    write('config', name, text)

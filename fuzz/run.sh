@@ -14,7 +14,7 @@ set -eu
 secs=${1:-45}
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-targets="template key-desc mech-param api"
+targets="template key-desc mech-param api config"
 
 make fuzz >/dev/null
 pass=0 fail=0 crashes=0

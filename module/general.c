@@ -21,7 +21,7 @@ static struct {
 	CK_C_INITIALIZE_ARGS args;
 	void *app_mutex;
 	pthread_mutex_t os_mutex;
-	char master[256]; /* KEYRING_PKCS11_MASTER, or empty */
+	char master[CONFIG_MASTER_MAX + 1]; /* the configured master key, or empty */
 } module = {.os_mutex = PTHREAD_MUTEX_INITIALIZER};
 
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
@@ -46,26 +46,6 @@ static void
 atfork_register(void)
 {
 	pthread_atfork(NULL, NULL, atfork_child);
-}
-
-/*
- * KEYRING_PKCS11_MASTER=user:<description> names the master key of in-kernel
- * key generation (docs/keys.md). Read at C_Initialize; a malformed value
- * fails it with CKR_ARGUMENTS_BAD rather than being ignored.
- */
-static CK_RV
-read_master_key(void)
-{
-	const char *v = getenv("KEYRING_PKCS11_MASTER");
-
-	module.master[0] = '\0';
-	if (v == NULL || *v == '\0')
-		return CKR_OK;
-	if (strncmp(v, "user:", 5) != 0 || v[5] == '\0' || strlen(v) >= sizeof(module.master) ||
-	    strpbrk(v, " \t\n") != NULL)
-		return CKR_ARGUMENTS_BAD;
-	strcpy(module.master, v);
-	return CKR_OK;
 }
 
 const char *
@@ -232,7 +212,7 @@ module_pad_string(CK_UTF8CHAR *field, size_t width, const char *value)
  * are all given or all NULL. With CKF_OS_LOCKING_OK the module uses its own
  * locks; without it, given callbacks must be used. pReserved must be NULL by
  * the letter of the spec, but NSS and p11-kit pass configuration strings
- * there, so it is accepted and ignored.
+ * there: it is read as configuration (module/config-load.c), NSS's ignored.
  */
 static CK_RV
 parse_init_args(const CK_C_INITIALIZE_ARGS *args)
@@ -253,9 +233,28 @@ parse_init_args(const CK_C_INITIALIZE_ARGS *args)
 	return CKR_OK;
 }
 
+/*
+ * The configuration: built-in defaults, the file, pReserved, the environment
+ * (module/config-load.c). Sets the master key; the slots take the rest.
+ */
+static CK_RV
+load_config(const CK_C_INITIALIZE_ARGS *args, struct config **config)
+{
+	CK_RV rv;
+
+	*config = malloc(sizeof(**config));
+	if (*config == NULL)
+		return CKR_HOST_MEMORY;
+	rv = module_config_load(args != NULL ? args->pReserved : NULL, *config);
+	if (rv == CKR_OK)
+		memcpy(module.master, (*config)->master, sizeof(module.master));
+	return rv;
+}
+
 CK_RV
 module_C_Initialize(CK_VOID_PTR init_args)
 {
+	struct config *config = NULL;
 	CK_RV rv;
 
 	pthread_once(&atfork_once, atfork_register);
@@ -263,9 +262,11 @@ module_C_Initialize(CK_VOID_PTR init_args)
 		return CKR_CRYPTOKI_ALREADY_INITIALIZED;
 	rv = parse_init_args(init_args);
 	if (rv == CKR_OK)
-		rv = read_master_key();
-	if (rv != CKR_OK)
+		rv = load_config(init_args, &config);
+	if (rv != CKR_OK) {
+		free(config);
 		return rv;
+	}
 	if (module.app_locks) {
 		rv = module.args.CreateMutex(&module.app_mutex);
 		if (rv != CKR_OK) {
@@ -274,7 +275,7 @@ module_C_Initialize(CK_VOID_PTR init_args)
 		}
 	}
 	/* First forget the parent's keyrings, then drop its sessions. */
-	rv = slot_init_all();
+	rv = slot_init_all(config);
 	if (rv != CKR_OK)
 		goto out;
 	if (module.forked) {
@@ -284,6 +285,7 @@ module_C_Initialize(CK_VOID_PTR init_args)
 	mechanism_probe();
 	__atomic_store_n(&module.initialized, true, __ATOMIC_RELEASE);
 out:
+	free(config);
 	if (rv != CKR_OK && module.app_locks) {
 		module.args.DestroyMutex(module.app_mutex);
 		module.app_locks = false;

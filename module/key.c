@@ -38,8 +38,8 @@ module_C_GenerateKey(CK_SESSION_HANDLE handle, CK_MECHANISM_PTR mechanism, CK_AT
 		rv = CKR_MECHANISM_PARAM_INVALID;
 	else
 		rv = template_new_key(tmpl, count, TEMPLATE_GENERATE, mechanism->mechanism, t);
-	if (rv == CKR_OK && t->token && !(session->flags & CKF_RW_SESSION))
-		rv = CKR_SESSION_READ_ONLY;
+	if (rv == CKR_OK)
+		rv = module_check_writable(session, t->token);
 	if (rv == CKR_OK)
 		rv = key_object_generate(session->slot, t, session->handle, module_master_key(),
 					 key);

@@ -106,6 +106,23 @@ CK_ULONG session_count_inlock(const struct slot *slot, bool rw_only);
 CK_RV session_begin_operation(struct session *session, enum op_kind kind,
 			      const CK_MECHANISM *mechanism, CK_OBJECT_HANDLE key);
 
+/*
+ * module_config_load() - the configuration from its sources, in order
+ * (module/config-load.c): defaults, file, @reserved (pReserved of
+ * C_Initialize), KEYRING_PKCS11_CONFIG, KEYRING_PKCS11_MASTER.
+ * Return: CKR_OK, CKR_ARGUMENTS_BAD (logged: which source, and why), or
+ * CKR_HOST_MEMORY.
+ */
+CK_RV module_config_load(const char *reserved, struct config *c);
+
+/*
+ * module_check_writable() - whether @session may write an object
+ * @token: a token object (CKA_TOKEN TRUE) is to be made, changed or destroyed
+ * Return: CKR_OK (session objects always), CKR_TOKEN_WRITE_PROTECTED (a
+ * read-only token), CKR_SESSION_READ_ONLY.
+ */
+CK_RV module_check_writable(const struct session *session, bool token);
+
 /* The master key for in-kernel key generation ("user:<description>"), or NULL. */
 const char *module_master_key(void);
 

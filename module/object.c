@@ -81,10 +81,12 @@ module_C_GetAttributeValue(CK_SESSION_HANDLE handle, CK_OBJECT_HANDLE object, CK
 	return rv;
 }
 
-/* Session objects need a session; token objects a read-write one. */
-static CK_RV
-check_writable(const struct session *session, bool token)
+/* Session objects need a session; token objects a writable token and a read-write session. */
+CK_RV
+module_check_writable(const struct session *session, bool token)
 {
+	if (token && session->slot->read_only)
+		return CKR_TOKEN_WRITE_PROTECTED;
 	if (token && !(session->flags & CKF_RW_SESSION))
 		return CKR_SESSION_READ_ONLY;
 	return CKR_OK;
@@ -108,7 +110,7 @@ module_C_CreateObject(CK_SESSION_HANDLE handle, CK_ATTRIBUTE_PTR tmpl, CK_ULONG 
 		goto out;
 	rv = template_new_key(tmpl, count, TEMPLATE_CREATE, CK_UNAVAILABLE_INFORMATION, t);
 	if (rv == CKR_OK)
-		rv = check_writable(session, t->token);
+		rv = module_check_writable(session, t->token);
 	if (rv == CKR_OK)
 		rv = key_object_create(session->slot, t, session->handle, object);
 	module_unlock();
@@ -137,7 +139,7 @@ module_C_CopyObject(CK_SESSION_HANDLE handle, CK_OBJECT_HANDLE object, CK_ATTRIB
 		goto out;
 	rv = template_change_key(&obj->t, tmpl, count, TEMPLATE_COPY, t);
 	if (rv == CKR_OK)
-		rv = check_writable(session, t->token);
+		rv = module_check_writable(session, t->token);
 	if (rv == CKR_OK)
 		rv = key_object_copy(session->slot, obj, t, session->handle, copy);
 	unlock_object(obj);
@@ -164,7 +166,10 @@ module_C_SetAttributeValue(CK_SESSION_HANDLE handle, CK_OBJECT_HANDLE object, CK
 	if (rv != CKR_OK)
 		goto out;
 	/* Descriptions never change (CKA_MODIFIABLE is FALSE): only no-ops pass. */
-	rv = template_change_key(&obj->t, tmpl, count, TEMPLATE_SET, t);
+	if (obj->t.token && session->slot->read_only)
+		rv = CKR_TOKEN_WRITE_PROTECTED;
+	else
+		rv = template_change_key(&obj->t, tmpl, count, TEMPLATE_SET, t);
 	if (rv == CKR_OK && !template_same_key(&obj->t, t))
 		rv = CKR_ACTION_PROHIBITED;
 	unlock_object(obj);
@@ -182,7 +187,7 @@ module_C_DestroyObject(CK_SESSION_HANDLE handle, CK_OBJECT_HANDLE object)
 
 	if (rv != CKR_OK)
 		return rv;
-	rv = check_writable(session, obj->t.token);
+	rv = module_check_writable(session, obj->t.token);
 	if (rv == CKR_OK)
 		rv = key_object_destroy(obj);
 	unlock_object(obj);

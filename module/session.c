@@ -246,6 +246,8 @@ module_C_OpenSession(CK_SLOT_ID slot_id, CK_FLAGS flags, CK_VOID_PTR application
 		return rv;
 	if (!(flags & CKF_SERIAL_SESSION))
 		rv = CKR_SESSION_PARALLEL_NOT_SUPPORTED;
+	else if ((flags & CKF_RW_SESSION) && slot->read_only)
+		rv = CKR_TOKEN_WRITE_PROTECTED;
 	else if (!(flags & CKF_RW_SESSION) && slot->user == CKU_SO)
 		rv = CKR_SESSION_READ_WRITE_SO_EXISTS;
 	else

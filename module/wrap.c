@@ -169,8 +169,8 @@ unwrap_inlock(struct session *session, const CK_MECHANISM *mechanism, CK_OBJECT_
 	rv = load_kek(session, unwrapping, m, false, kek);
 	if (rv == CKR_OK)
 		rv = template_new_key(tmpl, count, TEMPLATE_UNWRAP, CK_UNAVAILABLE_INFORMATION, t);
-	if (rv == CKR_OK && t->token && !(session->flags & CKF_RW_SESSION))
-		rv = CKR_SESSION_READ_ONLY;
+	if (rv == CKR_OK)
+		rv = module_check_writable(session, t->token);
 	if (rv != CKR_OK)
 		goto out;
 	if (m->mode == MODE_CBC_PAD) {

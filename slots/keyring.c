@@ -113,6 +113,14 @@ keyring_resolve(int32_t special, int create)
 	return ret < 0 ? -errno : (int32_t)ret;
 }
 
+int32_t
+keyring_get_persistent(int32_t ring)
+{
+	long ret = keyctl_get_persistent((uid_t)-1, ring);
+
+	return ret < 0 ? -errno : (int32_t)ret;
+}
+
 int
 keyring_describe(int32_t key, struct key_desc *out)
 {

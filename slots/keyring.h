@@ -48,6 +48,14 @@ int keyring_parse_description(const char *text, size_t len, struct key_desc *out
 /* Return: serial (> 0) of a special keyring (KEY_SPEC_*), or -errno. */
 int32_t keyring_resolve(int32_t special, int create);
 
+/*
+ * keyring_get_persistent() - this user's persistent keyring, linked in @ring
+ * (KEYCTL_GET_PERSISTENT, which also restarts its expiry timer)
+ * Return: its serial (> 0), or -errno (-EOPNOTSUPP: a kernel without
+ * CONFIG_PERSISTENT_KEYRINGS).
+ */
+int32_t keyring_get_persistent(int32_t ring);
+
 /* Return: 0 and the parsed description of @key, or -errno. */
 int keyring_describe(int32_t key, struct key_desc *out);
 

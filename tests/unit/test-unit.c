@@ -438,6 +438,8 @@ test_template_change(void **state)
 			 CKR_TEMPLATE_INCONSISTENT);
 }
 
+#include "config-tests.c"
+
 int
 main(void)
 {
@@ -453,6 +455,10 @@ main(void)
 		cmocka_unit_test(test_key_desc_rejects),
 		cmocka_unit_test(test_template_rules),
 		cmocka_unit_test(test_template_change),
+		cmocka_unit_test(test_config_parse_good),
+		cmocka_unit_test(test_config_parse_bad),
+		cmocka_unit_test(test_config_parse_limits),
+		cmocka_unit_test(test_config_sources),
 	};
 
 	return cmocka_run_group_tests_name("unit", tests, NULL, NULL);
