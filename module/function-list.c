@@ -323,15 +323,24 @@ C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR list)
 	return module_C_GetFunctionList(list);
 }
 
+/* These two are logged (a consumer's choice of interface shows on the debug log). */
 __attribute__((visibility("default"))) CK_RV
 C_GetInterfaceList(CK_INTERFACE_PTR list, CK_ULONG_PTR count)
 {
-	return module_C_GetInterfaceList(list, count);
+	return log_rv("C_GetInterfaceList", module_C_GetInterfaceList(list, count));
 }
 
 __attribute__((visibility("default"))) CK_RV
 C_GetInterface(CK_UTF8CHAR_PTR name, CK_VERSION_PTR version, CK_INTERFACE_PTR_PTR iface,
 	       CK_FLAGS flags)
 {
-	return module_C_GetInterface(name, version, iface, flags);
+	CK_RV rv = module_C_GetInterface(name, version, iface, flags);
+
+	if (rv == CKR_OK) {
+		CK_VERSION v = interface_version(*iface);
+
+		log_msg("C_GetInterface: \"%s\" %u.%u", (const char *)(*iface)->pInterfaceName,
+			v.major, v.minor);
+	}
+	return log_rv("C_GetInterface", rv);
 }
