@@ -227,7 +227,7 @@ _Static_assert(offsetof(CK_FUNCTION_LIST_3_0, C_GetInterfaceList) == sizeof(CK_F
 	       "the v3.0 functions follow the v2.40 ones");
 
 /*
- * The interfaces (PKCS#11 v3.0 base spec 3.3, CK_INTERFACE): "PKCS 11" 3.0,
+ * The interfaces (PKCS#11 v3.0, CK_INTERFACE): "PKCS 11" 3.0,
  * the default, and "PKCS 11" 2.40. No CKF_INTERFACE_FORK_SAFE: a forked
  * child must call C_Initialize again (docs/design.md), which is the
  * opposite of what that flag promises.
