@@ -1,16 +1,21 @@
 /* SPDX-License-Identifier: MIT */
-/* The CK_FUNCTION_LIST (PKCS#11 v2.40), in spec order, and its one export. */
+/*
+ * The function lists, in spec order: CK_FUNCTION_LIST (v2.40, from
+ * C_GetFunctionList) and CK_FUNCTION_LIST_3_0 (from C_GetInterface), and the
+ * three exports.
+ */
+#include <stddef.h>
+#include <string.h>
+
 #include "common/log.h"
 #include "module/module.h"
 
 /*
- * Two tables of the same functions: the plain one, and one whose every entry
- * logs its CKR name (module/common/log.h) when KEYRING_PKCS11_DEBUG is set.
+ * Each list comes twice: the plain one, and one whose every entry logs its
+ * CKR name (module/common/log.h), handed out when KEYRING_PKCS11_DEBUG is set.
  */
-#define LIST(prefix)                                                                               \
-	{                                                                                          \
-		.version = {CRYPTOKI_VERSION_MAJOR, CRYPTOKI_VERSION_MINOR},                       \
-		F(prefix, C_Initialize), F(prefix, C_Finalize), F(prefix, C_GetInfo),              \
+#define FUNCS_240(prefix)                                                                          \
+	F(prefix, C_Initialize), F(prefix, C_Finalize), F(prefix, C_GetInfo),                      \
 		F(prefix, C_GetFunctionList), F(prefix, C_GetSlotList), F(prefix, C_GetSlotInfo),  \
 		F(prefix, C_GetTokenInfo), F(prefix, C_GetMechanismList),                          \
 		F(prefix, C_GetMechanismInfo), F(prefix, C_InitToken), F(prefix, C_InitPIN),       \
@@ -35,7 +40,28 @@
 		F(prefix, C_GenerateKey), F(prefix, C_GenerateKeyPair), F(prefix, C_WrapKey),      \
 		F(prefix, C_UnwrapKey), F(prefix, C_DeriveKey), F(prefix, C_SeedRandom),           \
 		F(prefix, C_GenerateRandom), F(prefix, C_GetFunctionStatus),                       \
-		F(prefix, C_CancelFunction), F(prefix, C_WaitForSlotEvent),                        \
+		F(prefix, C_CancelFunction), F(prefix, C_WaitForSlotEvent)
+/* The 24 that v3.0 appends (pkcs11f.h v3.0, in its order). */
+#define FUNCS_30(prefix)                                                                           \
+	F(prefix, C_GetInterfaceList), F(prefix, C_GetInterface), F(prefix, C_LoginUser),          \
+		F(prefix, C_SessionCancel), F(prefix, C_MessageEncryptInit),                       \
+		F(prefix, C_EncryptMessage), F(prefix, C_EncryptMessageBegin),                     \
+		F(prefix, C_EncryptMessageNext), F(prefix, C_MessageEncryptFinal),                 \
+		F(prefix, C_MessageDecryptInit), F(prefix, C_DecryptMessage),                      \
+		F(prefix, C_DecryptMessageBegin), F(prefix, C_DecryptMessageNext),                 \
+		F(prefix, C_MessageDecryptFinal), F(prefix, C_MessageSignInit),                    \
+		F(prefix, C_SignMessage), F(prefix, C_SignMessageBegin),                           \
+		F(prefix, C_SignMessageNext), F(prefix, C_MessageSignFinal),                       \
+		F(prefix, C_MessageVerifyInit), F(prefix, C_VerifyMessage),                        \
+		F(prefix, C_VerifyMessageBegin), F(prefix, C_VerifyMessageNext),                   \
+		F(prefix, C_MessageVerifyFinal)
+#define LIST(prefix)                                                                               \
+	{                                                                                          \
+		.version = {CRYPTOKI_VERSION_MAJOR, CRYPTOKI_VERSION_MINOR}, FUNCS_240(prefix),    \
+	}
+#define LIST_3_0(prefix)                                                                           \
+	{                                                                                          \
+		.version = {3, 0}, FUNCS_240(prefix), FUNCS_30(prefix),                            \
 	}
 #define F(prefix, name) .name = prefix##name
 
@@ -70,10 +96,21 @@
 	{                                                                                          \
 		return log_rv(#n, module_##n(x1, x2, x3, x4, x5, x6));                             \
 	}
+#define T7(n, a, b, c, d, e, f, g)                                                                 \
+	static CK_RV trace_##n(a x1, b x2, c x3, d x4, e x5, f x6, g x7)                           \
+	{                                                                                          \
+		return log_rv(#n, module_##n(x1, x2, x3, x4, x5, x6, x7));                         \
+	}
 #define T8(n, a, b, c, d, e, f, g, h)                                                              \
 	static CK_RV trace_##n(a x1, b x2, c x3, d x4, e x5, f x6, g x7, h x8)                     \
 	{                                                                                          \
 		return log_rv(#n, module_##n(x1, x2, x3, x4, x5, x6, x7, x8));                     \
+	}
+
+#define T9(n, a, b, c, d, e, f, g, h, i)                                                           \
+	static CK_RV trace_##n(a x1, b x2, c x3, d x4, e x5, f x6, g x7, h x8, i x9)               \
+	{                                                                                          \
+		return log_rv(#n, module_##n(x1, x2, x3, x4, x5, x6, x7, x8, x9));                 \
 	}
 
 /* clang-format off */
@@ -145,12 +182,79 @@ T3(C_GenerateRandom, CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG)
 T1(C_GetFunctionStatus, CK_SESSION_HANDLE)
 T1(C_CancelFunction, CK_SESSION_HANDLE)
 T3(C_WaitForSlotEvent, CK_FLAGS, CK_SLOT_ID_PTR, CK_VOID_PTR)
+T2(C_GetInterfaceList, CK_INTERFACE_PTR, CK_ULONG_PTR)
+T4(C_GetInterface, CK_UTF8CHAR_PTR, CK_VERSION_PTR, CK_INTERFACE_PTR_PTR, CK_FLAGS)
+T6(C_LoginUser, CK_SESSION_HANDLE, CK_USER_TYPE, CK_UTF8CHAR_PTR, CK_ULONG, CK_UTF8CHAR_PTR, CK_ULONG)
+T2(C_SessionCancel, CK_SESSION_HANDLE, CK_FLAGS)
+T3(C_MessageEncryptInit, CK_SESSION_HANDLE, CK_MECHANISM_PTR, CK_OBJECT_HANDLE)
+T9(C_EncryptMessage, CK_SESSION_HANDLE, CK_VOID_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR)
+T5(C_EncryptMessageBegin, CK_SESSION_HANDLE, CK_VOID_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG)
+T8(C_EncryptMessageNext, CK_SESSION_HANDLE, CK_VOID_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR, CK_FLAGS)
+T1(C_MessageEncryptFinal, CK_SESSION_HANDLE)
+T3(C_MessageDecryptInit, CK_SESSION_HANDLE, CK_MECHANISM_PTR, CK_OBJECT_HANDLE)
+T9(C_DecryptMessage, CK_SESSION_HANDLE, CK_VOID_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR)
+T5(C_DecryptMessageBegin, CK_SESSION_HANDLE, CK_VOID_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG)
+T8(C_DecryptMessageNext, CK_SESSION_HANDLE, CK_VOID_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR, CK_FLAGS)
+T1(C_MessageDecryptFinal, CK_SESSION_HANDLE)
+T3(C_MessageSignInit, CK_SESSION_HANDLE, CK_MECHANISM_PTR, CK_OBJECT_HANDLE)
+T7(C_SignMessage, CK_SESSION_HANDLE, CK_VOID_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR)
+T3(C_SignMessageBegin, CK_SESSION_HANDLE, CK_VOID_PTR, CK_ULONG)
+T7(C_SignMessageNext, CK_SESSION_HANDLE, CK_VOID_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR)
+T1(C_MessageSignFinal, CK_SESSION_HANDLE)
+T3(C_MessageVerifyInit, CK_SESSION_HANDLE, CK_MECHANISM_PTR, CK_OBJECT_HANDLE)
+T7(C_VerifyMessage, CK_SESSION_HANDLE, CK_VOID_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG)
+T3(C_VerifyMessageBegin, CK_SESSION_HANDLE, CK_VOID_PTR, CK_ULONG)
+T7(C_VerifyMessageNext, CK_SESSION_HANDLE, CK_VOID_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG)
+T1(C_MessageVerifyFinal, CK_SESSION_HANDLE)
 /* clang-format on */
 
 static CK_FUNCTION_LIST function_list = LIST(module_);
 static CK_FUNCTION_LIST traced_list = LIST(trace_);
+static CK_FUNCTION_LIST_3_0 function_list_3_0 = LIST_3_0(module_);
+static CK_FUNCTION_LIST_3_0 traced_list_3_0 = LIST_3_0(trace_);
 
 #undef F
+
+/* The v2.40 members sit where CK_FUNCTION_LIST has them (else: an array of size -1). */
+#define F(prefix, name)                                                                            \
+	prefix##name = sizeof(                                                                     \
+		char[offsetof(CK_FUNCTION_LIST, name) == offsetof(CK_FUNCTION_LIST_3_0, name)      \
+			     ? 1                                                                   \
+			     : -1])
+enum { FUNCS_240(same_offset_) };
+#undef F
+_Static_assert(offsetof(CK_FUNCTION_LIST_3_0, C_GetInterfaceList) == sizeof(CK_FUNCTION_LIST),
+	       "the v3.0 functions follow the v2.40 ones");
+
+/*
+ * The interfaces (PKCS#11 v3.0, CK_INTERFACE): "PKCS 11" 3.0,
+ * the default, and "PKCS 11" 2.40. No CKF_INTERFACE_FORK_SAFE: a forked
+ * child must call C_Initialize again (docs/design.md), which is the
+ * opposite of what that flag promises.
+ */
+static CK_UTF8CHAR interface_name[] = "PKCS 11";
+#define INTERFACE_COUNT 2
+static CK_INTERFACE interfaces[INTERFACE_COUNT] = {
+	{interface_name, &function_list_3_0, 0},
+	{interface_name, &function_list, 0},
+};
+static CK_INTERFACE traced_interfaces[INTERFACE_COUNT] = {
+	{interface_name, &traced_list_3_0, 0},
+	{interface_name, &traced_list, 0},
+};
+
+static CK_INTERFACE *
+interface_table(void)
+{
+	return log_enabled() ? traced_interfaces : interfaces;
+}
+
+/* The version a CK_INTERFACE's function list starts with. */
+static CK_VERSION
+interface_version(const CK_INTERFACE *iface)
+{
+	return ((const CK_FUNCTION_LIST *)iface->pFunctionList)->version;
+}
 
 /* Can be called before C_Initialize. */
 CK_RV
@@ -162,8 +266,81 @@ module_C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR list)
 	return CKR_OK;
 }
 
+/*
+ * PKCS#11 v3.0, C_GetInterfaceList: NULL @list asks for the count; a short
+ * buffer gets CKR_BUFFER_TOO_SMALL with *@count set. Can be called before
+ * C_Initialize.
+ */
+CK_RV
+module_C_GetInterfaceList(CK_INTERFACE_PTR list, CK_ULONG_PTR count)
+{
+	CK_ULONG room;
+
+	if (count == NULL)
+		return CKR_ARGUMENTS_BAD;
+	room = *count;
+	*count = INTERFACE_COUNT;
+	if (list == NULL)
+		return CKR_OK;
+	if (room < INTERFACE_COUNT)
+		return CKR_BUFFER_TOO_SMALL;
+	memcpy(list, interface_table(), sizeof(interfaces));
+	return CKR_OK;
+}
+
+/*
+ * PKCS#11 v3.0, C_GetInterface: by name (NULL: any, that is "PKCS 11") and
+ * version (NULL: the default, 3.0), having every flag in @flags. Anything
+ * else is CKR_ARGUMENTS_BAD, the spec's code for it. Can be called before
+ * C_Initialize.
+ */
+CK_RV
+module_C_GetInterface(CK_UTF8CHAR_PTR name, CK_VERSION_PTR version, CK_INTERFACE_PTR_PTR iface,
+		      CK_FLAGS flags)
+{
+	CK_INTERFACE *table = interface_table();
+
+	if (iface == NULL)
+		return CKR_ARGUMENTS_BAD;
+	if (name != NULL && strcmp((const char *)name, (const char *)interface_name) != 0)
+		return CKR_ARGUMENTS_BAD;
+	for (size_t i = 0; i < INTERFACE_COUNT; i++) {
+		CK_VERSION v = interface_version(&table[i]);
+
+		if (version != NULL && (version->major != v.major || version->minor != v.minor))
+			continue;
+		if ((table[i].flags & flags) != flags)
+			continue;
+		*iface = &table[i];
+		return CKR_OK;
+	}
+	return CKR_ARGUMENTS_BAD;
+}
+
 __attribute__((visibility("default"))) CK_RV
 C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR list)
 {
 	return module_C_GetFunctionList(list);
+}
+
+/* These two are logged (a consumer's choice of interface shows on the debug log). */
+__attribute__((visibility("default"))) CK_RV
+C_GetInterfaceList(CK_INTERFACE_PTR list, CK_ULONG_PTR count)
+{
+	return log_rv("C_GetInterfaceList", module_C_GetInterfaceList(list, count));
+}
+
+__attribute__((visibility("default"))) CK_RV
+C_GetInterface(CK_UTF8CHAR_PTR name, CK_VERSION_PTR version, CK_INTERFACE_PTR_PTR iface,
+	       CK_FLAGS flags)
+{
+	CK_RV rv = module_C_GetInterface(name, version, iface, flags);
+
+	if (rv == CKR_OK) {
+		CK_VERSION v = interface_version(*iface);
+
+		log_msg("C_GetInterface: \"%s\" %u.%u", (const char *)(*iface)->pInterfaceName,
+			v.major, v.minor);
+	}
+	return log_rv("C_GetInterface", rv);
 }

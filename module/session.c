@@ -353,3 +353,64 @@ module_C_Logout(CK_SESSION_HANDLE handle)
 	module_unlock();
 	return rv;
 }
+
+/*
+ * PKCS#11 v3.0, C_LoginUser: tokens here have no named users, so the user
+ * name is not read (only checked against its length) and the call is
+ * C_Login's.
+ */
+CK_RV
+module_C_LoginUser(CK_SESSION_HANDLE handle, CK_USER_TYPE user, CK_UTF8CHAR_PTR pin,
+		   CK_ULONG pin_len, CK_UTF8CHAR_PTR username, CK_ULONG username_len)
+{
+	if (username == NULL && username_len != 0)
+		return CKR_ARGUMENTS_BAD;
+	return module_C_Login(handle, user, pin, pin_len);
+}
+
+/* The CKF_ flag that names an operation of @kind in C_SessionCancel. */
+static CK_FLAGS
+session_cancel_flag(enum op_kind kind)
+{
+	switch (kind) {
+	case OP_ENCRYPT:
+		return CKF_ENCRYPT;
+	case OP_DECRYPT:
+		return CKF_DECRYPT;
+	case OP_DIGEST:
+		return CKF_DIGEST;
+	case OP_SIGN:
+		return CKF_SIGN;
+	case OP_VERIFY:
+		return CKF_VERIFY;
+	case OP_NONE:
+		break;
+	}
+	return 0;
+}
+
+/*
+ * PKCS#11 v3.0, C_SessionCancel: end the session's active operations that
+ * @flags names (CKF_ENCRYPT, CKF_DECRYPT, CKF_DIGEST, CKF_SIGN, CKF_VERIFY,
+ * CKF_FIND_OBJECTS); other flags name operations this module never leaves
+ * active. Ending nothing is CKR_OK too.
+ */
+CK_RV
+module_C_SessionCancel(CK_SESSION_HANDLE handle, CK_FLAGS flags)
+{
+	struct session *session;
+	CK_RV rv = module_session_enter(handle, &session);
+
+	if (rv != CKR_OK)
+		return rv;
+	if ((flags & session_cancel_flag(session->op.kind)) != 0)
+		operation_end(&session->op);
+	if (session->finding && (flags & CKF_FIND_OBJECTS) != 0) {
+		free(session->found);
+		session->found = NULL;
+		session->found_count = session->found_pos = 0;
+		session->finding = false;
+	}
+	module_session_leave(session);
+	return CKR_OK;
+}

@@ -138,3 +138,160 @@ module_C_WaitForSlotEvent(CK_FLAGS flags UNUSED, CK_SLOT_ID_PTR slot UNUSED,
 {
 	return CKR_FUNCTION_NOT_SUPPORTED;
 }
+
+/*
+ * PKCS#11 v3.0 message-based encryption and signing (base spec 5.13, 5.15,
+ * 5.18, 5.20): not supported. AF_ALG's AEADs are reached through C_Encrypt
+ * with CK_GCM_PARAMS and the like; nothing here needs a per-message API.
+ */
+CK_RV
+module_C_MessageEncryptInit(CK_SESSION_HANDLE h UNUSED, CK_MECHANISM_PTR m UNUSED,
+			    CK_OBJECT_HANDLE key UNUSED)
+{
+	return CKR_FUNCTION_NOT_SUPPORTED;
+}
+
+CK_RV
+module_C_EncryptMessage(CK_SESSION_HANDLE h UNUSED, CK_VOID_PTR param UNUSED,
+			CK_ULONG param_len UNUSED, CK_BYTE_PTR aad UNUSED, CK_ULONG aad_len UNUSED,
+			CK_BYTE_PTR in UNUSED, CK_ULONG in_len UNUSED, CK_BYTE_PTR out UNUSED,
+			CK_ULONG_PTR out_len UNUSED)
+{
+	return CKR_FUNCTION_NOT_SUPPORTED;
+}
+
+CK_RV
+module_C_EncryptMessageBegin(CK_SESSION_HANDLE h UNUSED, CK_VOID_PTR param UNUSED,
+			     CK_ULONG param_len UNUSED, CK_BYTE_PTR aad UNUSED,
+			     CK_ULONG aad_len UNUSED)
+{
+	return CKR_FUNCTION_NOT_SUPPORTED;
+}
+
+CK_RV
+module_C_EncryptMessageNext(CK_SESSION_HANDLE h UNUSED, CK_VOID_PTR param UNUSED,
+			    CK_ULONG param_len UNUSED, CK_BYTE_PTR in UNUSED,
+			    CK_ULONG in_len UNUSED, CK_BYTE_PTR out UNUSED,
+			    CK_ULONG_PTR out_len UNUSED, CK_FLAGS flags UNUSED)
+{
+	return CKR_FUNCTION_NOT_SUPPORTED;
+}
+
+CK_RV
+module_C_MessageEncryptFinal(CK_SESSION_HANDLE h UNUSED)
+{
+	return CKR_FUNCTION_NOT_SUPPORTED;
+}
+
+CK_RV
+module_C_MessageDecryptInit(CK_SESSION_HANDLE h UNUSED, CK_MECHANISM_PTR m UNUSED,
+			    CK_OBJECT_HANDLE key UNUSED)
+{
+	return CKR_FUNCTION_NOT_SUPPORTED;
+}
+
+CK_RV
+module_C_DecryptMessage(CK_SESSION_HANDLE h UNUSED, CK_VOID_PTR param UNUSED,
+			CK_ULONG param_len UNUSED, CK_BYTE_PTR aad UNUSED, CK_ULONG aad_len UNUSED,
+			CK_BYTE_PTR in UNUSED, CK_ULONG in_len UNUSED, CK_BYTE_PTR out UNUSED,
+			CK_ULONG_PTR out_len UNUSED)
+{
+	return CKR_FUNCTION_NOT_SUPPORTED;
+}
+
+CK_RV
+module_C_DecryptMessageBegin(CK_SESSION_HANDLE h UNUSED, CK_VOID_PTR param UNUSED,
+			     CK_ULONG param_len UNUSED, CK_BYTE_PTR aad UNUSED,
+			     CK_ULONG aad_len UNUSED)
+{
+	return CKR_FUNCTION_NOT_SUPPORTED;
+}
+
+CK_RV
+module_C_DecryptMessageNext(CK_SESSION_HANDLE h UNUSED, CK_VOID_PTR param UNUSED,
+			    CK_ULONG param_len UNUSED, CK_BYTE_PTR in UNUSED,
+			    CK_ULONG in_len UNUSED, CK_BYTE_PTR out UNUSED,
+			    CK_ULONG_PTR out_len UNUSED, CK_FLAGS flags UNUSED)
+{
+	return CKR_FUNCTION_NOT_SUPPORTED;
+}
+
+CK_RV
+module_C_MessageDecryptFinal(CK_SESSION_HANDLE h UNUSED)
+{
+	return CKR_FUNCTION_NOT_SUPPORTED;
+}
+
+CK_RV
+module_C_MessageSignInit(CK_SESSION_HANDLE h UNUSED, CK_MECHANISM_PTR m UNUSED,
+			 CK_OBJECT_HANDLE key UNUSED)
+{
+	return CKR_FUNCTION_NOT_SUPPORTED;
+}
+
+CK_RV
+module_C_SignMessage(CK_SESSION_HANDLE h UNUSED, CK_VOID_PTR param UNUSED,
+		     CK_ULONG param_len UNUSED, CK_BYTE_PTR data UNUSED, CK_ULONG data_len UNUSED,
+		     CK_BYTE_PTR sig UNUSED, CK_ULONG_PTR sig_len UNUSED)
+{
+	return CKR_FUNCTION_NOT_SUPPORTED;
+}
+
+CK_RV
+module_C_SignMessageBegin(CK_SESSION_HANDLE h UNUSED, CK_VOID_PTR param UNUSED,
+			  CK_ULONG param_len UNUSED)
+{
+	return CKR_FUNCTION_NOT_SUPPORTED;
+}
+
+CK_RV
+module_C_SignMessageNext(CK_SESSION_HANDLE h UNUSED, CK_VOID_PTR param UNUSED,
+			 CK_ULONG param_len UNUSED, CK_BYTE_PTR data UNUSED,
+			 CK_ULONG data_len UNUSED, CK_BYTE_PTR sig UNUSED,
+			 CK_ULONG_PTR sig_len UNUSED)
+{
+	return CKR_FUNCTION_NOT_SUPPORTED;
+}
+
+CK_RV
+module_C_MessageSignFinal(CK_SESSION_HANDLE h UNUSED)
+{
+	return CKR_FUNCTION_NOT_SUPPORTED;
+}
+
+CK_RV
+module_C_MessageVerifyInit(CK_SESSION_HANDLE h UNUSED, CK_MECHANISM_PTR m UNUSED,
+			   CK_OBJECT_HANDLE key UNUSED)
+{
+	return CKR_FUNCTION_NOT_SUPPORTED;
+}
+
+CK_RV
+module_C_VerifyMessage(CK_SESSION_HANDLE h UNUSED, CK_VOID_PTR param UNUSED,
+		       CK_ULONG param_len UNUSED, CK_BYTE_PTR data UNUSED, CK_ULONG data_len UNUSED,
+		       CK_BYTE_PTR sig UNUSED, CK_ULONG sig_len UNUSED)
+{
+	return CKR_FUNCTION_NOT_SUPPORTED;
+}
+
+CK_RV
+module_C_VerifyMessageBegin(CK_SESSION_HANDLE h UNUSED, CK_VOID_PTR param UNUSED,
+			    CK_ULONG param_len UNUSED)
+{
+	return CKR_FUNCTION_NOT_SUPPORTED;
+}
+
+CK_RV
+module_C_VerifyMessageNext(CK_SESSION_HANDLE h UNUSED, CK_VOID_PTR param UNUSED,
+			   CK_ULONG param_len UNUSED, CK_BYTE_PTR data UNUSED,
+			   CK_ULONG data_len UNUSED, CK_BYTE_PTR sig UNUSED,
+			   CK_ULONG sig_len UNUSED)
+{
+	return CKR_FUNCTION_NOT_SUPPORTED;
+}
+
+CK_RV
+module_C_MessageVerifyFinal(CK_SESSION_HANDLE h UNUSED)
+{
+	return CKR_FUNCTION_NOT_SUPPORTED;
+}

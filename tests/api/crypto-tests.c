@@ -636,6 +636,108 @@ test_ctr_counter_wrap(void **state)
 	assert_rv(p11->C_CloseSession(h), CKR_OK);
 }
 
+/*
+ * PKCS#11 v3.0 C_SessionCancel of running operations: the named one ends (its
+ * next call finds none), others stay, and the session starts the next one
+ * clean (its output equals OpenSSL's).
+ */
+static void
+test_session_cancel_operations(void **state)
+{
+	static const uint8_t iv[16] = "fedcba9876543210";
+	uint8_t in[48], out[64], want[64];
+	CK_MECHANISM cbc = {CKM_AES_CBC_PAD, (void *)iv, 16}, sha = {CKM_SHA256, NULL, 0};
+	CK_MECHANISM hmac = {CKM_SHA256_HMAC, NULL, 0};
+	CK_RV (*get)(CK_UTF8CHAR_PTR, CK_VERSION_PTR, CK_INTERFACE_PTR_PTR, CK_FLAGS);
+	CK_VERSION v30 = {3, 0};
+	CK_INTERFACE *iface = NULL;
+	CK_FUNCTION_LIST_3_0 *l30;
+	CK_SESSION_HANDLE h = open_session(SESSION_SLOT), other = open_session(SESSION_SLOT);
+	CK_ULONG n;
+	unsigned want_len;
+	size_t mac_len;
+	key_serial_t k;
+
+	(void)state;
+	*(void **)&get = dlsym(module_handle, "C_GetInterface");
+	assert_non_null(get);
+	assert_rv(get((CK_UTF8CHAR_PTR) "PKCS 11", &v30, &iface, 0), CKR_OK);
+	l30 = iface->pFunctionList;
+	RAND_bytes_(in, sizeof(in));
+	k = add_test_key("logon", "p11test:cancel-aes", key32, 32, KEY_SPEC_SESSION_KEYRING);
+
+	/* An encryption half done: other flags, and another session's cancel, leave it. */
+	assert_rv(p11->C_EncryptInit(h, &cbc, k), CKR_OK);
+	n = sizeof(out);
+	assert_rv(p11->C_EncryptUpdate(h, in, 20, out, &n), CKR_OK);
+	assert_int_equal(n, 16);
+	assert_rv(l30->C_SessionCancel(h, CKF_DECRYPT | CKF_DIGEST | CKF_SIGN | CKF_FIND_OBJECTS),
+		  CKR_OK);
+	assert_rv(l30->C_SessionCancel(other, CKF_ENCRYPT), CKR_OK);
+	n = sizeof(out);
+	assert_rv(p11->C_EncryptUpdate(h, in + 20, 12, out, &n), CKR_OK);
+	assert_int_equal(n, 16);
+	/* CKF_ENCRYPT ends it. */
+	assert_rv(l30->C_SessionCancel(h, CKF_ENCRYPT), CKR_OK);
+	n = sizeof(out);
+	assert_rv(p11->C_EncryptUpdate(h, in, 16, out, &n), CKR_OPERATION_NOT_INITIALIZED);
+	n = sizeof(out);
+	assert_rv(p11->C_EncryptFinal(h, out, &n), CKR_OPERATION_NOT_INITIALIZED);
+	/* The next encryption owes nothing to the cancelled one. */
+	assert_rv(p11->C_EncryptInit(h, &cbc, k), CKR_OK);
+	n = sizeof(out);
+	assert_rv(p11->C_Encrypt(h, in, sizeof(in), out, &n), CKR_OK);
+	assert_int_equal(openssl_cipher(CKM_AES_CBC_PAD, true, key32, 32, iv, in, sizeof(in), want),
+			 n);
+	assert_memory_equal(out, want, n);
+
+	/* A decryption, by CKF_DECRYPT. */
+	assert_rv(p11->C_DecryptInit(h, &cbc, k), CKR_OK);
+	n = sizeof(out);
+	assert_rv(p11->C_DecryptUpdate(h, want, 16, out, &n), CKR_OK);
+	assert_rv(l30->C_SessionCancel(h, CKF_DECRYPT), CKR_OK);
+	n = sizeof(out);
+	assert_rv(p11->C_DecryptFinal(h, out, &n), CKR_OPERATION_NOT_INITIALIZED);
+
+	/* A digest, by CKF_DIGEST; then SHA-256 of the whole input, as OpenSSL has it. */
+	assert_rv(p11->C_DigestInit(h, &sha), CKR_OK);
+	assert_rv(p11->C_DigestUpdate(h, in, 7), CKR_OK);
+	assert_rv(l30->C_SessionCancel(h, CKF_ENCRYPT), CKR_OK);
+	assert_rv(p11->C_DigestInit(h, &sha), CKR_OPERATION_ACTIVE);
+	assert_rv(l30->C_SessionCancel(h, CKF_DIGEST), CKR_OK);
+	assert_rv(p11->C_DigestUpdate(h, in, 7), CKR_OPERATION_NOT_INITIALIZED);
+	assert_rv(p11->C_DigestInit(h, &sha), CKR_OK);
+	n = sizeof(out);
+	assert_rv(p11->C_Digest(h, in, sizeof(in), out, &n), CKR_OK);
+	assert_int_equal(EVP_Digest(in, sizeof(in), want, &want_len, EVP_sha256(), NULL), 1);
+	assert_int_equal(n, want_len);
+	assert_memory_equal(out, want, want_len);
+
+	/* An HMAC, by CKF_SIGN; a verification, by CKF_VERIFY. */
+	assert_rv(p11->C_SignInit(h, &hmac, k), CKR_OK);
+	assert_rv(p11->C_SignUpdate(h, in, 5), CKR_OK);
+	assert_rv(l30->C_SessionCancel(h, CKF_SIGN), CKR_OK);
+	n = sizeof(out);
+	assert_rv(p11->C_SignFinal(h, out, &n), CKR_OPERATION_NOT_INITIALIZED);
+	assert_rv(p11->C_SignInit(h, &hmac, k), CKR_OK);
+	n = sizeof(out);
+	assert_rv(p11->C_Sign(h, in, sizeof(in), out, &n), CKR_OK);
+	assert_non_null(EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, key32, 32, in, sizeof(in),
+				  want, sizeof(want), &mac_len));
+	assert_int_equal(n, mac_len);
+	assert_memory_equal(out, want, mac_len);
+	assert_rv(p11->C_VerifyInit(h, &hmac, k), CKR_OK);
+	assert_rv(p11->C_VerifyUpdate(h, in, 5), CKR_OK);
+	assert_rv(l30->C_SessionCancel(h, CKF_VERIFY), CKR_OK);
+	assert_rv(p11->C_VerifyFinal(h, want, mac_len), CKR_OPERATION_NOT_INITIALIZED);
+	assert_rv(p11->C_VerifyInit(h, &hmac, k), CKR_OK);
+	assert_rv(p11->C_Verify(h, in, sizeof(in), want, mac_len), CKR_OK);
+
+	drop_key(k);
+	assert_rv(p11->C_CloseSession(other), CKR_OK);
+	assert_rv(p11->C_CloseSession(h), CKR_OK);
+}
+
 static int
 run_crypto_tests(void)
 {
@@ -650,6 +752,7 @@ run_crypto_tests(void)
 		cmocka_unit_test(test_bad_mechanisms),
 		cmocka_unit_test(test_bad_keys),
 		cmocka_unit_test(test_ctr_counter_wrap),
+		cmocka_unit_test(test_session_cancel_operations),
 	};
 
 	if (!have_af_alg()) {

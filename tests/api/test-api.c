@@ -23,6 +23,8 @@
  *           C_CloseSession and C_Finalize racing operations; AF_ALG
  *   hostile-calls, hostile-host, hostile-fork, hostile-memory: hostile
  *           callers, fork, and key bytes in memory (hostile-tests.c)
+ *   interface-traced: the v3.0 lists with KEYRING_PKCS11_DEBUG set; run by
+ *           the host tier's test_interface_traced (interface-tests.c)
  *
  * OpenSSL is the user-space reference here only; the module never links it.
  */
@@ -713,6 +715,10 @@ test_fork_child_must_initialize(void **state)
 
 #include "hostile-tests.c"
 
+/* ---------------------------------------------------------- v3.0 interfaces */
+
+#include "interface-tests.c"
+
 static int
 run_host_tests(void)
 {
@@ -731,6 +737,13 @@ run_host_tests(void)
 		cmocka_unit_test(test_user_keyring_token),
 		cmocka_unit_test(test_random),
 		cmocka_unit_test(test_fork_child_must_initialize),
+		cmocka_unit_test(test_interface_list),
+		cmocka_unit_test(test_interface_function_lists),
+		cmocka_unit_test(test_get_interface),
+		cmocka_unit_test(test_login_user),
+		cmocka_unit_test(test_session_cancel_find),
+		cmocka_unit_test(test_message_functions_unsupported),
+		cmocka_unit_test(test_interface_traced),
 	};
 
 	return cmocka_run_group_tests_name("api-host", host_tests, group_setup, group_teardown);
@@ -752,6 +765,7 @@ static const struct {
 	{"robust-user", run_robust_user_tests},
 	{"robust-peek", run_robust_peek_tests},
 	{"threads", run_threads_tests},
+	{"interface-traced", run_interface_traced_tests},
 };
 
 int
