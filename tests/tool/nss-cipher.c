@@ -9,7 +9,8 @@
  *   TOKEN     the token's label, as PK11_FindSlotByName matches it
  *   NICKNAME  the key's CKA_LABEL (PK11_ListFixedKeysInSlot); exactly one
  *             token key must carry it ("" selects the one key with an empty
- *             label, as symkeyutil -K makes)
+ *             label, as symkeyutil -K makes); or "id:HEX", the key with
+ *             CKA_ID HEX (PK11_FindFixedKey)
  *   OP        cbc-pad-enc, cbc-pad-dec, cbc-enc, cbc-dec: AES-CBC (with or
  *             without PKCS#7 padding) through PK11_CreateContextBySymKey and
  *             PK11_CipherOp, fed in 1000-byte pieces (not a block multiple),
@@ -90,7 +91,8 @@ parse_hex(const char *hex, unsigned char *out, size_t len)
 
 /*
  * The one token key labelled NICKNAME in SLOT (CKO_SECRET_KEY, CKA_TOKEN,
- * CKA_LABEL = NICKNAME: NSS's own search template), or NULL.
+ * CKA_LABEL = NICKNAME: NSS's own search template), or with "id:HEX" the
+ * first key whose CKA_ID is HEX; or NULL.
  */
 static PK11SymKey *
 find_key(PK11SlotInfo *slot, const char *nickname)
@@ -98,6 +100,20 @@ find_key(PK11SlotInfo *slot, const char *nickname)
 	PK11SymKey *list, *key, *next;
 	int n = 0;
 
+	if (strncmp(nickname, "id:", 3) == 0) {
+		unsigned char id[64];
+		size_t len = strlen(nickname + 3) / 2;
+		SECItem id_item = {siBuffer, id, (unsigned int)len};
+
+		if (len == 0 || len > sizeof(id) || parse_hex(nickname + 3, id, len) != 0) {
+			fprintf(stderr, "nss-cipher: bad key ID '%s'\n", nickname + 3);
+			return NULL;
+		}
+		key = PK11_FindFixedKey(slot, CKM_INVALID_MECHANISM, &id_item, NULL);
+		if (key == NULL)
+			nss_error("PK11_FindFixedKey");
+		return key;
+	}
 	list = PK11_ListFixedKeysInSlot(slot, (char *)nickname, NULL);
 	for (key = list; key != NULL; key = PK11_GetNextSymKey(key))
 		n++;
