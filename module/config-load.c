@@ -67,8 +67,13 @@ read_file(const char *path, char **text)
 	int fd;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
+	if (fd < 0) {
+		ret = -errno;
+		/* Out of descriptors: whether the file exists needs none. */
+		if ((ret == -EMFILE || ret == -ENFILE) && stat(path, &st) < 0 && errno == ENOENT)
+			return -ENOENT;
+		return ret;
+	}
 	if (fstat(fd, &st) < 0) {
 		ret = -errno;
 		goto out;
@@ -127,7 +132,8 @@ apply_file(struct config *c)
 			len == -EFBIG	 ? "longer than 65536 bytes"
 			: len == -EINVAL ? "not a regular file"
 					 : strerror((int)-len));
-		return len == -ENOMEM ? CKR_HOST_MEMORY : CKR_ARGUMENTS_BAD;
+		return len == -ENOMEM || len == -EMFILE || len == -ENFILE ? CKR_HOST_MEMORY
+									  : CKR_ARGUMENTS_BAD;
 	}
 	rv = apply(c, path, text, (size_t)len);
 	free(text);
