@@ -368,27 +368,6 @@ module_C_LoginUser(CK_SESSION_HANDLE handle, CK_USER_TYPE user, CK_UTF8CHAR_PTR 
 	return module_C_Login(handle, user, pin, pin_len);
 }
 
-/* The CKF_ flag that names an operation of @kind in C_SessionCancel. */
-static CK_FLAGS
-session_cancel_flag(enum op_kind kind)
-{
-	switch (kind) {
-	case OP_ENCRYPT:
-		return CKF_ENCRYPT;
-	case OP_DECRYPT:
-		return CKF_DECRYPT;
-	case OP_DIGEST:
-		return CKF_DIGEST;
-	case OP_SIGN:
-		return CKF_SIGN;
-	case OP_VERIFY:
-		return CKF_VERIFY;
-	case OP_NONE:
-		break;
-	}
-	return 0;
-}
-
 /*
  * PKCS#11 v3.0, C_SessionCancel: end the session's active operations that
  * @flags names (CKF_ENCRYPT, CKF_DECRYPT, CKF_DIGEST, CKF_SIGN, CKF_VERIFY,
@@ -403,7 +382,7 @@ module_C_SessionCancel(CK_SESSION_HANDLE handle, CK_FLAGS flags)
 
 	if (rv != CKR_OK)
 		return rv;
-	if ((flags & session_cancel_flag(session->op.kind)) != 0)
+	if ((flags & operation_kind_flag(session->op.kind)) != 0)
 		operation_end(&session->op);
 	if (session->finding && (flags & CKF_FIND_OBJECTS) != 0) {
 		free(session->found);

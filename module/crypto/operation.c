@@ -36,8 +36,8 @@ operation_end(struct operation *op)
 	operation_init(op);
 }
 
-static CK_FLAGS
-kind_flag(enum op_kind kind)
+CK_FLAGS
+operation_kind_flag(enum op_kind kind)
 {
 	switch (kind) {
 	case OP_ENCRYPT:
@@ -114,7 +114,7 @@ operation_begin(struct operation *op, enum op_kind kind, const struct mechanism 
 
 	if (op->kind != OP_NONE)
 		return CKR_OPERATION_ACTIVE;
-	if (!(m->flags & kind_flag(kind)))
+	if (!(m->flags & operation_kind_flag(kind)))
 		return CKR_MECHANISM_INVALID;
 	operation_init(op);
 	rv = mechanism_check_param(m, mech, &p);

@@ -89,4 +89,7 @@ CK_RV operation_check_value(int32_t serial, uint8_t out[3]);
 /* End the operation, whatever its state. Idempotent. */
 void operation_end(struct operation *op);
 
+/* The CKF_ flag of an operation kind (CKF_ENCRYPT ... CKF_VERIFY; 0 for OP_NONE). */
+CK_FLAGS operation_kind_flag(enum op_kind kind);
+
 #endif
