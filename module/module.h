@@ -32,10 +32,11 @@ struct session {
 	struct slot *slot;
 	CK_FLAGS flags; /* CKF_SERIAL_SESSION, CKF_RW_SESSION */
 	struct module_mutex lock;
-	unsigned refs;	     /* atomic */
-	bool closed;	     /* retired: calls waiting for the lock give up */
-	struct operation op; /* encrypt, decrypt, digest, sign or verify */
-	bool finding;	     /* between C_FindObjectsInit and _Final */
+	unsigned refs;	       /* atomic */
+	bool closed;	       /* retired: calls waiting for the lock give up */
+	struct operation op;   /* encrypt, decrypt, digest, sign or verify */
+	struct op_cache cache; /* warm op sockets of op */
+	bool finding;	       /* between C_FindObjectsInit and _Final */
 	CK_OBJECT_HANDLE *found;
 	CK_ULONG found_count, found_pos;
 	struct session *next;

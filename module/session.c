@@ -30,6 +30,7 @@ session_open_inlock(struct slot *slot, CK_FLAGS flags, CK_SESSION_HANDLE *handle
 	session->flags = flags;
 	session->refs = 1; /* the table's */
 	operation_init(&session->op);
+	op_cache_init(&session->cache);
 	session->next = sessions;
 	sessions = session;
 	*handle = session->handle;
@@ -103,6 +104,7 @@ session_end(struct session *session)
 {
 	key_object_destroy_session_objects(session->slot, session->handle);
 	operation_end(&session->op);
+	op_cache_flush(&session->cache);
 	free(session->found);
 	session->found = NULL;
 	session->finding = false;
@@ -184,6 +186,7 @@ session_begin_operation(struct session *session, enum op_kind kind, const CK_MEC
 	const struct mechanism *m;
 	struct key_object *obj = NULL;
 	int32_t serial = 0;
+	long key_len = -1;
 	CK_RV rv;
 
 	if (session->op.kind != OP_NONE)
@@ -196,7 +199,10 @@ session_begin_operation(struct session *session, enum op_kind kind, const CK_MEC
 		obj = malloc(sizeof(*obj));
 		if (obj == NULL)
 			return CKR_HOST_MEMORY;
-		rv = key_object_load(session->slot, key, obj);
+		/* A warm socket knows the key's length: no need to ask the kernel. */
+		if (key > 0 && key <= INT32_MAX)
+			key_len = op_cache_key_len(&session->cache, (int32_t)key, m);
+		rv = key_object_load_sized(session->slot, key, obj, key_len);
 		if (rv == CKR_OBJECT_HANDLE_INVALID)
 			rv = CKR_KEY_HANDLE_INVALID;
 		else if (rv == CKR_OK && !mechanism_accepts_key(m, obj->t.attrs.key_type))
@@ -206,13 +212,15 @@ session_begin_operation(struct session *session, enum op_kind kind, const CK_MEC
 			rv = CKR_KEY_SIZE_RANGE;
 		else if (rv == CKR_OK && !key_object_allows(obj, usage_of(kind)))
 			rv = CKR_KEY_FUNCTION_NOT_PERMITTED;
-		if (rv == CKR_OK)
+		if (rv == CKR_OK) {
 			serial = obj->serial;
+			key_len = obj->payload_len;
+		}
 		free(obj);
 		if (rv != CKR_OK)
 			return rv;
 	}
-	return operation_begin(&session->op, kind, m, mechanism, serial);
+	return operation_begin(&session->op, kind, m, mechanism, serial, key_len, &session->cache);
 }
 
 static CK_STATE

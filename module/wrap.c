@@ -64,7 +64,7 @@ cbc_pad(enum op_kind kind, const struct mechanism *m, const CK_MECHANISM *mechan
 	CK_RV rv;
 
 	operation_init(&op);
-	rv = operation_begin(&op, kind, m, mechanism, kek);
+	rv = operation_begin(&op, kind, m, mechanism, kek, -1, NULL);
 	if (rv == CKR_OK)
 		rv = operation_oneshot(&op, kind, in, len, out, out_len);
 	operation_end(&op);

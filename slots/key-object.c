@@ -58,9 +58,10 @@ apply_kernel_truth(struct key_object *obj)
 		*f &= ~(unsigned)FLAG_COPYABLE;
 }
 
-/* Describe @serial (found in @ring) and fill @obj. */
+/* Describe @serial (found in @ring) and fill @obj; @known_len: as key_object_load_sized(). */
 static CK_RV
-key_object_describe(int32_t serial, int32_t ring, bool token, struct key_object *obj)
+key_object_describe(int32_t serial, int32_t ring, bool token, struct key_object *obj,
+		    long known_len)
 {
 	int ret;
 
@@ -76,6 +77,9 @@ key_object_describe(int32_t serial, int32_t ring, bool token, struct key_object 
 					   &obj->t.attrs) == 0;
 	if (obj->module_made) {
 		obj->payload_len = (long)obj->t.attrs.value_len;
+	} else if (known_len >= 0) {
+		obj->payload_len = known_len;
+		plain_key_attrs(obj);
 	} else {
 		obj->payload_len = keyring_payload_len(serial, &obj->desc);
 		/*
@@ -104,6 +108,13 @@ ring_error(struct slot *slot, int err)
 CK_RV
 key_object_load(struct slot *slot, CK_OBJECT_HANDLE handle, struct key_object *obj)
 {
+	return key_object_load_sized(slot, handle, obj, -1);
+}
+
+CK_RV
+key_object_load_sized(struct slot *slot, CK_OBJECT_HANDLE handle, struct key_object *obj,
+		      long payload_len)
+{
 	int32_t rings[2] = {slot->keyring, slot_session_ring(slot, false)};
 	int ret;
 
@@ -119,7 +130,8 @@ key_object_load(struct slot *slot, CK_OBJECT_HANDLE handle, struct key_object *o
 		if (ret < 0)
 			return ring_error(slot, ret);
 		if (ret == 1)
-			return key_object_describe((int32_t)handle, rings[i], i == 0, obj);
+			return key_object_describe((int32_t)handle, rings[i], i == 0, obj,
+						   payload_len);
 	}
 	return CKR_OBJECT_HANDLE_INVALID;
 }
@@ -307,7 +319,7 @@ find_in_ring(struct slot *slot, int32_t ring, bool token, const CK_ATTRIBUTE *tm
 	*found = grown;
 	for (int i = 0; i < nserials; i++) {
 		bool match = true;
-		CK_RV one = key_object_describe(serials[i], ring, token, obj);
+		CK_RV one = key_object_describe(serials[i], ring, token, obj, -1);
 
 		/* Keys that vanished or that we may not view are not objects;
 		 * a lack of memory is an answer for the whole search. */
@@ -545,7 +557,7 @@ key_object_destroy_session_objects(struct slot *slot, CK_SESSION_HANDLE session)
 		return;
 	obj = malloc(sizeof(*obj));
 	for (int i = 0; obj != NULL && i < n; i++)
-		if (key_object_describe(serials[i], ring, false, obj) == CKR_OK &&
+		if (key_object_describe(serials[i], ring, false, obj, -1) == CKR_OK &&
 		    obj->module_made && obj->t.attrs.session == session)
 			keyring_invalidate(serials[i]);
 	free(obj);

@@ -36,6 +36,15 @@ struct key_object {
 CK_RV key_object_load(struct slot *slot, CK_OBJECT_HANDLE handle, struct key_object *obj);
 
 /*
+ * key_object_load_sized() - key_object_load() when the caller already knows
+ * the payload length (@payload_len >= 0: a transform keyed with it is warm,
+ * crypto/operation.h). Saves the /proc/keys scan a key the module did not
+ * make would otherwise need; every other check is made as usual.
+ */
+CK_RV key_object_load_sized(struct slot *slot, CK_OBJECT_HANDLE handle, struct key_object *obj,
+			    long payload_len);
+
+/*
  * key_object_find() - handles of the slot's objects matching @tmpl
  * Return: CKR_OK with *handles malloc'ed (count in *count), or an error.
  */

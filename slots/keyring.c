@@ -139,11 +139,19 @@ int
 keyring_list(int32_t ring, int32_t **serials)
 {
 	int32_t *buf = NULL, *grown;
-	long size = 0, ret;
+	long size, ret;
 	int n, err;
 
 	*serials = NULL;
-	/* The keyring may grow between the calls: retry until it fits. */
+	/*
+	 * Room for 64 keys at first: one system call for most keyrings (this
+	 * runs on every C_*Init). The keyring may grow between the calls:
+	 * retry until it fits.
+	 */
+	size = 64 * (long)sizeof(int32_t);
+	buf = malloc((size_t)size);
+	if (buf == NULL)
+		return -ENOMEM;
 	for (;;) {
 		ret = keyctl_read(ring, (char *)buf, (size_t)size);
 		if (ret < 0) {

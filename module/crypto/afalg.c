@@ -114,6 +114,27 @@ afalg_open(const char *type, const char *name, int32_t serial)
 	return open_op(type, name, serial, 0);
 }
 
+int
+afalg_open_key_probe(void)
+{
+	return tfm_socket("skcipher", "ecb(aes)");
+}
+
+int
+afalg_check_key(int probe, int32_t serial)
+{
+	/*
+	 * The kernel looks the key up (search permission, not revoked, expired
+	 * or invalidated, a type it can use) before it hands the bytes to the
+	 * cipher: EINVAL is then only ecb(aes) refusing the length, which says
+	 * the key itself is usable.
+	 */
+	if (setsockopt(probe, SOL_ALG, ALG_SET_KEY_BY_KEY_SERIAL, &serial, sizeof(serial)) == 0 ||
+	    errno == EINVAL)
+		return 0;
+	return -errno;
+}
+
 /* Read exactly @len bytes (fact 0.1: never ask for more than is due). */
 static int
 read_exact(int fd, uint8_t *out, size_t len)

@@ -46,6 +46,21 @@ int afalg_probe_key_serial(void);
 int afalg_open(const char *type, const char *name, int32_t serial);
 
 /*
+ * afalg_open_key_probe() - a bound, unkeyed "ecb(aes)" transform socket for
+ * afalg_check_key(). It must never get an op socket (the kernel refuses to
+ * re-key a transform that has one). Return: fd or -errno.
+ */
+int afalg_open_key_probe(void);
+
+/*
+ * afalg_check_key() - would the kernel key a transform with @serial now?
+ * Keys @probe by serial: the same lookup as afalg_open() makes, for the cost
+ * of one setsockopt and no new descriptor.
+ * Return: 0, or the -errno afalg_open() would give for the key.
+ */
+int afalg_check_key(int probe, int32_t serial);
+
+/*
  * afalg_cipher() - one complete skcipher request of @len bytes
  * @encrypt: direction; @iv: @iv_len bytes, or NULL for a mode without IV
  * @out: receives exactly @len bytes (may equal @in)

@@ -20,8 +20,119 @@ operation_init(struct operation *op)
 }
 
 void
+op_cache_init(struct op_cache *c)
+{
+	memset(c, 0, sizeof(*c));
+	for (int i = 0; i < OP_CACHE_SLOTS; i++)
+		c->e[i].fd = -1;
+	c->probe = -1;
+}
+
+void
+op_cache_flush(struct op_cache *c)
+{
+	for (int i = 0; i < OP_CACHE_SLOTS; i++)
+		afalg_close(c->e[i].fd);
+	afalg_close(c->probe);
+	op_cache_init(c);
+}
+
+unsigned
+op_cache_fds(const struct op_cache *c)
+{
+	unsigned n = c->probe >= 0;
+
+	for (int i = 0; i < OP_CACHE_SLOTS; i++)
+		n += c->e[i].fd >= 0;
+	return n;
+}
+
+long
+op_cache_key_len(const struct op_cache *c, int32_t serial, const struct mechanism *m)
+{
+	for (int i = 0; i < OP_CACHE_SLOTS; i++) {
+		const struct op_cache_entry *e = &c->e[i];
+
+		if (e->fd >= 0 && serial != 0 && e->serial == serial &&
+		    strcmp(e->alg_type, m->alg_type) == 0 && strcmp(e->alg_name, m->alg_name) == 0)
+			return e->key_len;
+	}
+	return -1;
+}
+
+static bool
+cache_matches(const struct op_cache_entry *e, int32_t serial, const struct mechanism *m,
+	      unsigned authsize)
+{
+	return e->fd >= 0 && e->serial == serial && e->authsize == authsize &&
+	       strcmp(e->alg_type, m->alg_type) == 0 && strcmp(e->alg_name, m->alg_name) == 0;
+}
+
+/*
+ * Take a warm op socket for @serial and @m out of @c, after checking that
+ * the kernel would still key a transform with @serial. Return: the fd,
+ * -ENOENT when there is none (make one), or the key check's -errno.
+ */
+static int
+cache_take(struct op_cache *c, int32_t serial, const struct mechanism *m, unsigned authsize)
+{
+	int fd, ret;
+
+	for (int i = 0; i < OP_CACHE_SLOTS; i++) {
+		struct op_cache_entry *e = &c->e[i];
+
+		if (!cache_matches(e, serial, m, authsize))
+			continue;
+		if (serial != 0) {
+			if (c->probe < 0)
+				c->probe = afalg_open_key_probe();
+			if (c->probe < 0) {
+				ret = c->probe;
+				c->probe = -1;
+				return ret;
+			}
+			ret = afalg_check_key(c->probe, serial);
+			if (ret < 0)
+				return ret; /* the socket stays: the key may come back */
+		}
+		fd = e->fd;
+		e->fd = -1;
+		return fd;
+	}
+	return -ENOENT;
+}
+
+/* Keep @op's clean socket in its cache, evicting the least recently used. */
+static void
+cache_put(struct operation *op)
+{
+	struct op_cache *c = op->cache;
+	struct op_cache_entry *e = &c->e[0];
+
+	for (int i = 0; i < OP_CACHE_SLOTS; i++) {
+		if (c->e[i].fd < 0) {
+			e = &c->e[i];
+			break;
+		}
+		if (c->e[i].used < e->used)
+			e = &c->e[i];
+	}
+	afalg_close(e->fd);
+	e->fd = op->fd;
+	e->serial = op->serial;
+	e->alg_type = op->mech->alg_type;
+	e->alg_name = op->mech->alg_name;
+	e->authsize = op->authsize;
+	e->key_len = op->key_len;
+	e->used = ++c->clock;
+	op->fd = -1;
+}
+
+void
 operation_end(struct operation *op)
 {
+	if (op->fd >= 0 && op->cache != NULL && op->clean && op->mech != NULL)
+		cache_put(op);
 	afalg_close(op->fd);
 	if (op->aad != NULL) {
 		explicit_bzero(op->aad, op->aad_len);
@@ -104,9 +215,22 @@ aead_begin(struct operation *op, const struct mech_params *p)
 	return CKR_OK;
 }
 
+/* A keyed op socket for @m: warm from @cache, or made now. Return: fd or -errno. */
+static int
+open_socket(const struct mechanism *m, int32_t serial, unsigned authsize, struct op_cache *cache)
+{
+	int fd = cache != NULL ? cache_take(cache, serial, m, authsize) : -ENOENT;
+
+	if (fd != -ENOENT)
+		return fd;
+	if (is_aead(m->mode))
+		return afalg_open_aead(m->alg_name, serial, authsize);
+	return afalg_open(m->alg_type, m->alg_name, serial);
+}
+
 CK_RV
 operation_begin(struct operation *op, enum op_kind kind, const struct mechanism *m,
-		const CK_MECHANISM *mech, int32_t serial)
+		const CK_MECHANISM *mech, int32_t serial, long key_len, struct op_cache *cache)
 {
 	struct mech_params p;
 	CK_RV rv;
@@ -122,13 +246,16 @@ operation_begin(struct operation *op, enum op_kind kind, const struct mechanism 
 		return rv;
 	memcpy(op->iv, p.iv, sizeof(op->iv));
 	op->out_len = p.mac_len != 0 ? p.mac_len : m->out_len;
-	if (is_aead(m->mode))
-		fd = afalg_open_aead(m->alg_name, serial, (unsigned)p.tag_len);
-	else
-		fd = afalg_open(m->alg_type, m->alg_name, serial);
+	fd = open_socket(m, serial, is_aead(m->mode) ? (unsigned)p.tag_len : 0, cache);
 	if (fd < 0)
 		return serial != 0 ? ckr_from_key_use_errno(-fd) : ckr_from_crypto_errno(-fd);
 	op->fd = fd;
+	op->cache = cache;
+	op->serial = serial;
+	op->key_len = key_len;
+	op->authsize = is_aead(m->mode) ? (unsigned)p.tag_len : 0;
+	op->clean = true;
+	op->mech = m;
 	if (is_aead(m->mode)) {
 		rv = aead_begin(op, &p);
 		if (rv != CKR_OK) {
@@ -199,10 +326,12 @@ cipher_request(struct operation *op, const uint8_t *in, size_t len, uint8_t *out
 	 */
 	if (!encrypt && (mode == MODE_CBC || mode == MODE_CBC_PAD))
 		memcpy(last_in, in + len - AES_BLOCK, AES_BLOCK);
+	op->clean = false;
 	ret = afalg_cipher(op->fd, encrypt, mode == MODE_ECB ? NULL : iv,
 			   mode == MODE_ECB ? 0 : AES_BLOCK, in, len, out);
 	if (ret < 0)
 		return ckr_from_crypto_errno(-ret);
+	op->clean = true;
 	switch (mode) {
 	case MODE_CBC:
 	case MODE_CBC_PAD:
@@ -335,11 +464,14 @@ hash_compute(struct operation *op, const uint8_t *in, size_t len, uint8_t full[6
 {
 	int ret = 0;
 
+	op->clean = false;
 	if (len > 0)
 		ret = afalg_hash_update(op->fd, in, len);
 	/* Read all of it: a shorter read loses the rest (KERNEL-FACTS.md 6). */
 	if (ret == 0)
 		ret = afalg_hash_final(op->fd, full, op->mech->out_len);
+	if (ret == 0)
+		op->clean = true;
 	return ret < 0 ? ret : 0;
 }
 
@@ -397,8 +529,10 @@ aead_run(struct operation *op, const uint8_t *in, size_t len, uint8_t *out, CK_U
 	rv = output_buffer_check(out, out_len, needed);
 	if (rv != CKR_OK || out == NULL)
 		return rv;
+	op->clean = false;
 	ret = afalg_aead(op->fd, encrypt, op->iv, op->iv_len, op->aad, op->aad_len, in, len, out,
 			 needed);
+	op->clean = ret == 0;
 	if (ret == -EMSGSIZE)
 		return len_range(op);
 	return ret < 0 ? ckr_from_crypto_errno(-ret) : CKR_OK;
@@ -523,8 +657,10 @@ operation_update(struct operation *op, enum op_kind kind, const uint8_t *in, CK_
 	if (LEN_IMPOSSIBLE(len)) {
 		rv = CKR_ARGUMENTS_BAD;
 	} else if (is_hash_kind(kind)) {
-		int ret = afalg_hash_update(op->fd, in, len);
+		int ret;
 
+		op->clean = false; /* MSG_MORE: the request stays open until Final */
+		ret = afalg_hash_update(op->fd, in, len);
 		rv = ret < 0 ? ckr_from_crypto_errno(-ret) : CKR_OK;
 	} else if (is_aead(op->mech->mode)) {
 		rv = aead_update(op, in, len, out, out_len);

@@ -2482,6 +2482,104 @@ test_hostile_close_from_thread(void **state)
 	assert_true(closed_mid > 0);
 }
 
+/*
+ * Warm op sockets (crypto/operation.h): a session reuses one socket per key
+ * and algorithm, for any mix of directions and lengths, with results equal
+ * to OpenSSL's; it holds at most 2 descriptors in steady state for one key
+ * and mechanism; a socket left mid-request is never reused; and every reuse
+ * re-checks the key: revoked, or no longer searchable, fails at once.
+ */
+static void
+test_hostile_warm_sockets(void **state)
+{
+	uint8_t iv[16], in[300], out[320], want[320];
+	CK_MECHANISM cbc = {CKM_AES_CBC, iv, sizeof(iv)}, hmac = {CKM_SHA256_HMAC, NULL, 0};
+	CK_MECHANISM sha = {CKM_SHA256, NULL, 0};
+	CK_SESSION_HANDLE h;
+	CK_ULONG n;
+	size_t want_len;
+	unsigned wl;
+	int base, warm;
+	key_serial_t k;
+
+	(void)state;
+	base = hx_afalg_fds().afalg;
+	h = open_session(SESSION_SLOT);
+	k = add_test_key("logon", "p11test:warm", key32, 32, KEY_SPEC_SESSION_KEYRING);
+	for (int i = 0; i < 60; i++) {
+		size_t len = 16 * (1 + (size_t)rnd(18));
+		bool encrypt = i % 2 == 0;
+		struct cipher_calls c = cipher_calls(encrypt);
+
+		RAND_bytes_(iv, sizeof(iv));
+		RAND_bytes_(in, len);
+		assert_rv(c.init(h, &cbc, (CK_OBJECT_HANDLE)k), CKR_OK);
+		if (i == 1)
+			warm = hx_afalg_fds().afalg - base;
+		n = sizeof(out);
+		assert_rv(c.oneshot(h, in, len, out, &n), CKR_OK);
+		assert_int_equal(n, len);
+		if (encrypt) {
+			assert_int_equal(
+				openssl_cipher(CKM_AES_CBC, true, key32, 32, iv, in, len, want),
+				len);
+			assert_memory_equal(out, want, len);
+		} else {
+			assert_int_equal(
+				openssl_cipher(CKM_AES_CBC, true, key32, 32, iv, out, len, want),
+				len);
+			assert_memory_equal(want, in, len);
+		}
+	}
+	/* One op socket and the key check's probe: 2, whatever the count of operations. */
+	print_message("warm sockets: %d descriptors in the session after 60 operations\n",
+		      hx_afalg_fds().afalg - base);
+	assert_int_equal(warm, 2);
+	assert_int_equal(hx_afalg_fds().afalg - base, 2);
+
+	/* A MAC left mid-request (the verify failed on length) is not reused. */
+	assert_rv(p11->C_VerifyInit(h, &hmac, (CK_OBJECT_HANDLE)k), CKR_OK);
+	assert_rv(p11->C_VerifyUpdate(h, (CK_BYTE_PTR) "abc", 3), CKR_OK);
+	assert_rv(p11->C_VerifyFinal(h, out, 31), CKR_SIGNATURE_LEN_RANGE);
+	assert_rv(p11->C_SignInit(h, &hmac, (CK_OBJECT_HANDLE)k), CKR_OK);
+	n = sizeof(out);
+	assert_rv(p11->C_Sign(h, (CK_BYTE_PTR) "xyz", 3, out, &n), CKR_OK);
+	want_len = openssl_mac(CKM_SHA256_HMAC, key32, 32, (const uint8_t *)"xyz", 3, want);
+	assert_int_equal(n, want_len);
+	assert_memory_equal(out, want, want_len);
+	/* A finished one is: the next MAC starts afresh. */
+	assert_rv(p11->C_SignInit(h, &hmac, (CK_OBJECT_HANDLE)k), CKR_OK);
+	n = sizeof(out);
+	assert_rv(p11->C_Sign(h, (CK_BYTE_PTR) "xyz", 3, out, &n), CKR_OK);
+	assert_memory_equal(out, want, want_len);
+	/* A digest too: abandoned mid-way by an error, then a new one. */
+	assert_rv(p11->C_DigestInit(h, &sha), CKR_OK);
+	assert_rv(p11->C_DigestUpdate(h, (CK_BYTE_PTR) "abc", 3), CKR_OK);
+	assert_rv(p11->C_DigestKey(h, (CK_OBJECT_HANDLE)0x7ffffff0), CKR_KEY_HANDLE_INVALID);
+	assert_rv(p11->C_DigestInit(h, &sha), CKR_OK);
+	n = sizeof(out);
+	assert_rv(p11->C_Digest(h, (CK_BYTE_PTR) "xyz", 3, out, &n), CKR_OK);
+	assert_int_equal(EVP_Digest("xyz", 3, want, &wl, EVP_sha256(), NULL), 1);
+	assert_memory_equal(out, want, 32);
+
+	/* Every reuse re-checks the key. Not searchable: not permitted; back: works. */
+	assert_int_equal(keyctl_setperm(k, 0x37370000), 0);
+	assert_rv(p11->C_EncryptInit(h, &cbc, (CK_OBJECT_HANDLE)k), CKR_KEY_FUNCTION_NOT_PERMITTED);
+	assert_rv(p11->C_SignInit(h, &hmac, (CK_OBJECT_HANDLE)k), CKR_KEY_FUNCTION_NOT_PERMITTED);
+	assert_int_equal(keyctl_setperm(k, 0x3f3f0000), 0);
+	assert_rv(p11->C_EncryptInit(h, &cbc, (CK_OBJECT_HANDLE)k), CKR_OK);
+	n = sizeof(out);
+	assert_rv(p11->C_Encrypt(h, in, 16, out, &n), CKR_OK);
+	/* Revoked: gone. */
+	assert_int_equal(keyctl_revoke(k), 0);
+	assert_rv(p11->C_EncryptInit(h, &cbc, (CK_OBJECT_HANDLE)k), CKR_KEY_HANDLE_INVALID);
+	assert_rv(p11->C_SignInit(h, &hmac, (CK_OBJECT_HANDLE)k), CKR_KEY_HANDLE_INVALID);
+	drop_key(k);
+	/* Closing the session closes them all. */
+	assert_rv(p11->C_CloseSession(h), CKR_OK);
+	assert_int_equal(hx_afalg_fds().afalg, base);
+}
+
 static int
 hx_calls_setup(void **state)
 {
@@ -2516,6 +2614,7 @@ run_hostile_calls_tests(bool host)
 		cmocka_unit_test(test_hostile_after_finalize),
 		cmocka_unit_test(test_hostile_find_skips_foreign),
 		cmocka_unit_test(test_hostile_close_from_thread),
+		cmocka_unit_test(test_hostile_warm_sockets),
 	};
 	const struct CMUnitTest host_tests[] = {
 		cmocka_unit_test(test_hostile_table_complete),
