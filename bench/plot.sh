@@ -20,9 +20,11 @@ set terminal pngcairo size 900,600
 set output '$out/$op.png'
 set title '$op: throughput against message size (guest, TCG)'
 set logscale xy
+set format x '%.0s%cB'
+set xrange [10:2e6]
 set xlabel 'message size (bytes)'
 set ylabel 'MB/s (all threads)'
-set key left top
+set key left top font ',9'
 set grid
 plot $plots
 GP
