@@ -20,6 +20,7 @@
 #define MAX_BACKENDS 8
 #define MAX_SIZES 16
 #define MAX_THREADS 8
+#define MAX_ROUNDS 9
 
 const uint8_t bench_iv[BENCH_IV_LEN] = {0xf0, 0xe1, 0xd2, 0xc3, 0xb4, 0xa5, 0x96, 0x87,
 					0x78, 0x69, 0x5a, 0x4b, 0x3c, 0x2d, 0x1e, 0x0f};
@@ -38,14 +39,17 @@ struct options {
 	int n_threads;
 	double min_time;
 	long min_ops;
+	int rounds;
 	const char *module;
 	const char *tsv;
 	const char *ratios;
 	int fd_sessions;
 };
 
-/* ops/s of each cell; NAN where not run or failed. */
+/* ops/s of each cell (the median of its rounds); 0 where not run or failed. */
 static double results[MAX_BACKENDS][OP_COUNT][MAX_SIZES][MAX_THREADS];
+static double samples[MAX_ROUNDS][MAX_BACKENDS][OP_COUNT][MAX_SIZES][MAX_THREADS];
+static bool failed[MAX_BACKENDS][OP_COUNT][MAX_SIZES];
 static uint8_t *input;
 static size_t max_size;
 static int failures;
@@ -76,8 +80,9 @@ usage(FILE *out)
 		"  -o OPS        aes-cbc,aes-ctr,aes-gcm,sha256,sha512,hmac-sha256 (all)\n"
 		"  -s SIZES      bytes, K/M suffixes (16,64,1K,16K,256K,1M)\n"
 		"  -t THREADS    thread counts (1,2)\n"
-		"  -d SECONDS    minimum time per cell ($BENCH_MIN_TIME, 0.3)\n"
-		"  -n OPS        minimum ops per thread per cell (5)\n"
+		"  -d SECONDS    minimum time per cell and round ($BENCH_MIN_TIME, 0.15)\n"
+		"  -n OPS        minimum ops per thread per cell and round (3)\n"
+		"  -r ROUNDS     passes over the whole table; a cell reports its median (3)\n"
 		"  -m NAME       the backend under test, for ratios and fds (keyring)\n"
 		"  -f N          sessions opened to count descriptors (8)\n"
 		"  -T FILE       TSV output (bench.tsv)\n"
@@ -226,7 +231,7 @@ check_outputs(struct options *o, struct bench_backend *ref)
 				fprintf(stderr, "bench: %s %s: cannot set up: not run\n", b->name,
 					bench_op_names[op]);
 				for (k = 0; k < o->n_sizes; k++)
-					results[i][op][k][0] = -1; /* marks "failed" */
+					failed[i][op][k] = true;
 				failures++;
 				continue;
 			}
@@ -239,7 +244,7 @@ check_outputs(struct options *o, struct bench_backend *ref)
 				if (b->run(ctx, input, n, got, &got_len) < 0) {
 					fprintf(stderr, "bench: %s %s %zu: failed: not run\n",
 						b->name, bench_op_names[op], n);
-					results[i][op][k][0] = -1;
+					failed[i][op][k] = true;
 					failures++;
 					continue;
 				}
@@ -420,6 +425,8 @@ print_ratios(FILE *out, struct options *o, double fds)
 	}
 	fprintf(out, "Ratios: %s ops/s divided by each other backend's (>1: %s faster)\n",
 		o->module, o->module);
+	fprintf(out, "Each cell: the median of %d rounds of at least %.2f s and %ld ops a thread\n",
+		o->rounds, o->min_time, o->min_ops);
 	for (t = 0; t < o->n_threads; t++) {
 		fprintf(out, "\n%d thread%s\n%-12s %5s %12s", o->threads[t],
 			o->threads[t] == 1 ? "" : "s", "op", "size", o->module);
@@ -482,6 +489,52 @@ print_ratios(FILE *out, struct options *o, double fds)
 		status_kb("VmRSS"), status_kb("VmHWM"));
 }
 
+/* Round @r of one cell: its ops/s into samples[], or the cell marked failed. */
+static void
+run_one(struct options *o, int r, int i, enum bench_op op, int k, int t)
+{
+	struct bench_backend *b = &o->backends[i];
+	char size[32];
+	double rate;
+
+	if (failed[i][op][k])
+		return;
+	fmt_size(size, sizeof(size), o->sizes[k]);
+	rate = run_cell(o, b, op, o->sizes[k], o->threads[t]);
+	if (rate <= 0) {
+		fprintf(stderr, "bench: %s %s %s x%d: failed\n", b->name, bench_op_names[op], size,
+			o->threads[t]);
+		failed[i][op][k] = true;
+		failures++;
+		return;
+	}
+	samples[r][i][op][k][t] = rate;
+	fprintf(stderr, "round %d %-16s %-12s %5s x%d %12.1f ops/s %9.2f MB/s\n", r + 1, b->name,
+		bench_op_names[op], size, o->threads[t], rate, rate * (double)o->sizes[k] / 1e6);
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double
+median(struct options *o, int i, int op, int k, int t, double *lo, double *hi)
+{
+	double v[MAX_ROUNDS];
+	int r;
+
+	for (r = 0; r < o->rounds; r++)
+		v[r] = samples[r][i][op][k][t];
+	qsort(v, (size_t)o->rounds, sizeof(v[0]), cmp_double);
+	*lo = v[0];
+	*hi = v[o->rounds - 1];
+	return o->rounds % 2 ? v[o->rounds / 2] : (v[o->rounds / 2 - 1] + v[o->rounds / 2]) / 2;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -490,24 +543,24 @@ main(int argc, char **argv)
 	struct bench_backend ref = {.name = "openssl-reference"};
 	const char *aes_file = NULL, *hmac_file = NULL, *import = NULL, *env;
 	char *backend_args[MAX_BACKENDS];
-	int n_backend_args = 0, c, i, op, k, t, m, ret = 1;
+	int n_backend_args = 0, c, i, op, k, t, m, r, ret = 1;
 	double fds = -1, t_start;
 	FILE *tsv = NULL, *ratios = NULL;
-	char size[32];
 
 	o.ops = (1U << OP_COUNT) - 1;
 	parse_sizes("16,64,1K,16K,256K,1M", o.sizes, &o.n_sizes);
 	parse_threads("1,2", o.threads, &o.n_threads);
 	env = getenv("BENCH_MIN_TIME");
-	o.min_time = env != NULL ? strtod(env, NULL) : 0.3;
-	o.min_ops = 5;
+	o.min_time = env != NULL ? strtod(env, NULL) : 0.15;
+	o.min_ops = 3;
+	o.rounds = 3;
 	o.module = "keyring";
 	o.tsv = "bench.tsv";
 	o.ratios = "ratios.txt";
 	o.fd_sessions = 8;
 	keys.pin = getenv("BENCH_PIN");
 
-	while ((c = getopt(argc, argv, "b:I:a:A:l:L:p:o:s:t:d:n:m:f:T:R:h")) != -1) {
+	while ((c = getopt(argc, argv, "b:I:a:A:l:L:p:o:s:t:d:n:r:m:f:T:R:h")) != -1) {
 		switch (c) {
 		case 'b':
 			if (n_backend_args == MAX_BACKENDS) {
@@ -551,6 +604,13 @@ main(int argc, char **argv)
 			break;
 		case 'n':
 			o.min_ops = strtol(optarg, NULL, 10);
+			break;
+		case 'r':
+			o.rounds = (int)strtol(optarg, NULL, 10);
+			if (o.rounds < 1 || o.rounds > MAX_ROUNDS) {
+				fprintf(stderr, "bench: rounds: 1 to %d\n", MAX_ROUNDS);
+				return 2;
+			}
 			break;
 		case 'm':
 			o.module = optarg;
@@ -624,40 +684,41 @@ main(int argc, char **argv)
 		fprintf(stderr, "bench: cannot write %s or %s\n", o.tsv, o.ratios);
 		goto out;
 	}
-	fprintf(tsv, "backend\top\tsize\tthreads\tops_per_s\tMB_per_s\tus_per_op\n");
+	fprintf(tsv, "backend\top\tsize\tthreads\tops_per_s\tMB_per_s\tus_per_op\trounds\t"
+		     "spread_pct\n");
+	/*
+	 * Whole passes over the table, not repeats of one cell: a burst of
+	 * load from elsewhere on the host then spoils one round of many cells
+	 * rather than every round of one.
+	 */
+	for (r = 0; r < o.rounds; r++) {
+		for (op = 0; op < OP_COUNT; op++) {
+			if (!(o.ops & (1U << op)))
+				continue;
+			for (k = 0; k < o.n_sizes; k++)
+				for (t = 0; t < o.n_threads; t++)
+					for (i = 0; i < o.n_backends; i++)
+						run_one(&o, r, i, (enum bench_op)op, k, t);
+		}
+	}
 	for (op = 0; op < OP_COUNT; op++) {
 		if (!(o.ops & (1U << op)))
 			continue;
 		for (k = 0; k < o.n_sizes; k++) {
 			for (t = 0; t < o.n_threads; t++) {
 				for (i = 0; i < o.n_backends; i++) {
-					struct bench_backend *b = &o.backends[i];
-					double rate;
+					double lo, hi, rate;
 
-					if (results[i][op][k][0] < 0) {
-						results[i][op][k][t] = -1;
+					if (failed[i][op][k])
 						continue;
-					}
-					rate = run_cell(&o, b, (enum bench_op)op, o.sizes[k],
-							o.threads[t]);
+					rate = median(&o, i, op, k, t, &lo, &hi);
 					results[i][op][k][t] = rate;
-					fmt_size(size, sizeof(size), o.sizes[k]);
-					if (rate <= 0) {
-						fprintf(stderr, "bench: %s %s %s x%d: failed\n",
-							b->name, bench_op_names[op], size,
-							o.threads[t]);
-						failures++;
-						continue;
-					}
-					fprintf(tsv, "%s\t%s\t%zu\t%d\t%.1f\t%.3f\t%.2f\n", b->name,
-						bench_op_names[op], o.sizes[k], o.threads[t], rate,
-						rate * (double)o.sizes[k] / 1e6,
-						1e6 * o.threads[t] / rate);
-					fflush(tsv);
-					fprintf(stderr,
-						"%-16s %-12s %5s x%d %12.1f ops/s %9.2f MB/s\n",
-						b->name, bench_op_names[op], size, o.threads[t],
-						rate, rate * (double)o.sizes[k] / 1e6);
+					fprintf(tsv,
+						"%s\t%s\t%zu\t%d\t%.1f\t%.3f\t%.2f\t%d\t%.0f\n",
+						o.backends[i].name, bench_op_names[op], o.sizes[k],
+						o.threads[t], rate, rate * (double)o.sizes[k] / 1e6,
+						1e6 * o.threads[t] / rate, o.rounds,
+						100 * (hi - lo) / rate);
 				}
 			}
 		}
