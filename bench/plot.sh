@@ -4,8 +4,11 @@
 set -eu
 tsv=$1
 out=$2
+# Names and numbers, no white space: word splitting is what we want.
+# shellcheck disable=SC2013
 for op in $(awk -F'\t' 'NR > 1 { print $2 }' "$tsv" | sort -u); do
 	plots=""
+	# shellcheck disable=SC2013
 	for series in $(awk -F'\t' -v op="$op" 'NR > 1 && $2 == op { print $1 "@" $4 }' "$tsv" |
 		sort -u); do
 		b=${series%@*}
