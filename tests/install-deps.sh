@@ -17,6 +17,9 @@ PACKAGES="$PACKAGES valgrind cppcheck clang clang-tools"
 # p11tool, OpenSSL's pkcs11 engine.
 PACKAGES="$PACKAGES libnss3-tools libnss3-dev gnutls-bin libengine-pkcs11-openssl"
 
+# Benchmark (make bench): SoftHSMv2 as a comparison token, gnuplot for the plots.
+PACKAGES="$PACKAGES softhsm2 gnuplot-nox"
+
 missing=""
 for p in $PACKAGES; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
