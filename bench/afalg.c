@@ -30,7 +30,35 @@ struct bench_ctx {
 	enum bench_op op;
 	int tfm;
 	int fd;
+	int32_t serial; /* the key (0: a digest) */
+	int probe;	/* afalg-checked: the key check's transform, else -1 */
 };
+
+/*
+ * "afalg-checked": before every op, the system calls keyring-pkcs11 makes
+ * on a warm C_*Init to keep its revocation rule (slots/key-object.c,
+ * crypto/operation.c): the session keyring still ours, the key still in it,
+ * still viewable, and still accepted for keying. What is left between the
+ * module and this backend is the PKCS#11 layer itself.
+ */
+static int
+module_checks(struct bench_ctx *ctx)
+{
+	int32_t ring[64];
+	char desc[4160];
+
+	if (ctx->serial == 0)
+		return 0; /* a digest: no key to check */
+	if (keyctl_get_keyring_ID(KEY_SPEC_SESSION_KEYRING, 0) < 0 ||
+	    keyctl_read(KEY_SPEC_SESSION_KEYRING, (char *)ring, sizeof(ring)) < 0 ||
+	    keyctl_describe(ctx->serial, desc, sizeof(desc)) < 0)
+		return -1;
+	if (setsockopt(ctx->probe, SOL_ALG, ALG_SET_KEY_BY_KEY_SERIAL, &ctx->serial,
+		       sizeof(ctx->serial)) < 0 &&
+	    errno != EINVAL)
+		return -1;
+	return 0;
+}
 
 static const struct {
 	const char *type, *name;
@@ -49,6 +77,8 @@ afalg_ctx_free(struct bench_ctx *ctx)
 		close(ctx->fd);
 	if (ctx->tfm >= 0)
 		close(ctx->tfm);
+	if (ctx->probe >= 0)
+		close(ctx->probe);
 	free(ctx);
 }
 
@@ -68,12 +98,23 @@ afalg_ctx_new(struct bench_backend *b, enum bench_op op, struct bench_ctx **resu
 		goto out;
 	ctx->op = op;
 	ctx->fd = -1;
+	ctx->probe = -1;
 	snprintf((char *)sa.salg_type, sizeof(sa.salg_type), "%s", algs[op].type);
 	snprintf((char *)sa.salg_name, sizeof(sa.salg_name), "%s", algs[op].name);
 	if (op == OP_CBC || op == OP_CTR || op == OP_GCM)
 		serial = keys->aes_serial;
 	else if (op == OP_HMAC)
 		serial = keys->hmac_serial;
+	ctx->serial = serial;
+	what = "probe";
+	if (keys->checked) {
+		struct sockaddr_alg pa = {
+			.salg_family = AF_ALG, .salg_type = "skcipher", .salg_name = "ecb(aes)"};
+
+		ctx->probe = socket(AF_ALG, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+		if (ctx->probe < 0 || bind(ctx->probe, (struct sockaddr *)&pa, sizeof(pa)) < 0)
+			goto out;
+	}
 	what = "socket";
 	ctx->tfm = socket(AF_ALG, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (ctx->tfm < 0)
@@ -180,6 +221,8 @@ afalg_run(struct bench_ctx *ctx, const uint8_t *in, size_t len, uint8_t *out, si
 	ssize_t n;
 	int sent;
 
+	if (ctx->probe >= 0 && module_checks(ctx) < 0)
+		goto fail;
 	switch (ctx->op) {
 	case OP_CBC:
 	case OP_CTR:

@@ -28,6 +28,7 @@ struct bench_keys {
 	int32_t aes_serial; /* 0 until looked up (afalg backend) */
 	int32_t hmac_serial;
 	const char *pin; /* C_Login user PIN, or NULL */
+	bool checked;	 /* afalg backends: make the module's per-Init key checks */
 };
 
 /* One thread's state for one backend and op; what it holds is the backend's. */
@@ -60,8 +61,11 @@ int backend_afalg_init(struct bench_backend *b, struct bench_keys *keys);
 int backend_pkcs11_init(struct bench_backend *b, const char *spec, const struct bench_keys *keys);
 /* Creates the two keys as token objects (CKA_TOKEN=TRUE) on the token of @spec. */
 int backend_pkcs11_import(const char *spec, const struct bench_keys *keys);
-/* Open descriptors per session after one op of each of @ops (bit mask). */
-int backend_pkcs11_fds_per_session(struct bench_backend *b, unsigned ops, int sessions,
+/*
+ * Open descriptors per session after @rounds ops of each of @ops (bit mask)
+ * in each of @sessions sessions, opened for it and closed after.
+ */
+int backend_pkcs11_fds_per_session(struct bench_backend *b, unsigned ops, int sessions, int rounds,
 				   double *per_session);
 
 #endif

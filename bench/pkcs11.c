@@ -405,7 +405,7 @@ count_fds(void)
 }
 
 int
-backend_pkcs11_fds_per_session(struct bench_backend *b, unsigned ops, int sessions,
+backend_pkcs11_fds_per_session(struct bench_backend *b, unsigned ops, int sessions, int rounds,
 			       double *per_session)
 {
 	struct bench_ctx *ctx[64] = {0};
@@ -416,14 +416,16 @@ backend_pkcs11_fds_per_session(struct bench_backend *b, unsigned ops, int sessio
 	if (sessions > 64)
 		sessions = 64;
 	before = count_fds();
-	for (i = 0; i < sessions; i++) {
+	for (i = 0; i < sessions * rounds; i++) {
 		for (op = 0; op < OP_COUNT; op++) {
+			struct bench_ctx **c = &ctx[i % sessions];
+
 			if (!(ops & (1U << op)))
 				continue;
-			if (ctx[i] == NULL ? p11_ctx_new(b, (enum bench_op)op, &ctx[i]) < 0
-					   : p11_ctx_aim(ctx[i], (enum bench_op)op) < 0)
+			if (*c == NULL ? p11_ctx_new(b, (enum bench_op)op, c) < 0
+				       : p11_ctx_aim(*c, (enum bench_op)op) < 0)
 				goto out;
-			if (p11_run(ctx[i], in, sizeof(in), out, &out_len) < 0)
+			if (p11_run(*c, in, sizeof(in), out, &out_len) < 0)
 				goto out;
 		}
 	}

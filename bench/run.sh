@@ -57,6 +57,7 @@ rc=0
 "$BENCH" -a "$tmp/aes" -A "$tmp/hmac" -T "$out/bench.tsv" -R "$out/ratios.txt" -m keyring \
 	-b "keyring=pkcs11:$MODULE:session keyring" \
 	-b afalg=afalg \
+	-b afalg-checked=afalg-checked \
 	-b "softhsm-token=pkcs11:$softhsm:bench" \
 	-b "softhsm-session=pkcs11:$softhsm:bench:session" \
 	-b openssl=openssl \

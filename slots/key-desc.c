@@ -188,7 +188,7 @@ key_desc_decode(const char *desc, size_t len, struct key_attrs *a)
 	size_t n, nonce_len;
 	const char *v;
 
-	memset(a, 0, sizeof(*a));
+	key_attrs_clear(a);
 	if (len > KEY_DESC_MAX || memchr(desc, '\0', len) != NULL)
 		return -EINVAL;
 	if (take(&in, PREFIX "n=") < 0 || field(&in, &v, &n) < 0 || n != 16 ||

@@ -29,7 +29,7 @@ plain_key_attrs(struct key_object *obj)
 	struct key_attrs *a = &obj->t.attrs;
 	long len = obj->payload_len;
 
-	memset(a, 0, sizeof(*a));
+	key_attrs_clear(a);
 	a->key_type = (len == 16 || len == 24 || len == 32) ? CKK_AES : CKK_GENERIC_SECRET;
 	a->value_len = len < 0 ? CK_UNAVAILABLE_INFORMATION : (CK_ULONG)len;
 	a->usage = USAGE_ALL;
@@ -65,9 +65,22 @@ key_object_describe(int32_t serial, int32_t ring, bool token, struct key_object 
 {
 	int ret;
 
-	memset(obj, 0, sizeof(*obj));
+	/* Not memset: 8 KiB of description and label room, on every C_*Init. */
 	obj->serial = serial;
 	obj->ring = ring;
+	obj->payload_len = 0;
+	obj->module_made = false;
+	obj->desc.type = 0;
+	obj->desc.uid = 0;
+	obj->desc.gid = 0;
+	obj->desc.perm = 0;
+	obj->desc.description_len = 0;
+	obj->desc.description[0] = '\0';
+	key_attrs_clear(&obj->t.attrs);
+	obj->t.token = false;
+	obj->t.storage = STORE_LOGON;
+	obj->t.value = NULL;
+	obj->t.value_len = 0;
 	ret = keyring_describe(serial, &obj->desc);
 	if (ret < 0)
 		return ckr_from_key_read_errno(-ret);

@@ -8,6 +8,7 @@
 #define KP11_KEY_ATTRS_H
 
 #include <stddef.h>
+#include <string.h>
 #include <stdint.h>
 
 #include "common/pkcs11.h"
@@ -51,6 +52,18 @@ struct key_attrs {
 	size_t label_len;
 	char label[KEY_DESC_MAX + 1]; /* NUL-terminated; never holds a NUL */
 };
+
+/*
+ * key_attrs_clear() - @a empty, as if zeroed, without writing the 4 KiB of
+ * label room (this runs on every C_*Init): the label is "" and every byte
+ * past label_len + 1 is unused by every reader (they go by label_len).
+ */
+static inline void
+key_attrs_clear(struct key_attrs *a)
+{
+	memset(a, 0, offsetof(struct key_attrs, label));
+	a->label[0] = '\0';
+}
 
 /* The usage bit of a CKA_* attribute (CKA_ENCRYPT...), or 0 when none. */
 unsigned key_usage_bit(CK_ATTRIBUTE_TYPE type);
