@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/ckr.h"
+#include "common/log.h"
 #include "slots/keyring.h"
 #include "slots/slot.h"
 
@@ -112,6 +113,13 @@ slot_init_all(const struct config *config)
 		slot->keyring = resolve(slot);
 		if (slot->keyring <= 0)
 			continue;
+		if (slot->source == CONFIG_SESSION &&
+		    slot->keyring == keyring_resolve(KEY_SPEC_USER_SESSION_KEYRING, 0))
+			log_msg("no session keyring: token \"%s\" is the user-session keyring "
+				"(@us, shared by this uid's processes that have none); run the "
+				"program under \"keyctl session -\" or a PAM login (pam_keyinit) "
+				"for a keyring of its own",
+				slot->label);
 		/*
 		 * Keys are usable with AF_ALG only when possessed: a session
 		 * started with "keyctl session -" does not link @u, so keys
