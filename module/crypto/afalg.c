@@ -140,28 +140,10 @@ afalg_check_key(int probe, int32_t serial)
 	return -errno;
 }
 
-/* Read exactly @len bytes (fact 0.1: never ask for more than is due). */
-static int
-read_exact(int fd, uint8_t *out, size_t len)
-{
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = read(fd, out + done, len - done);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			return -EIO;
-		done += (size_t)n;
-	}
-	return 0;
-}
-
-/* read_exact() into @iovcnt buffers (the kernel may return less per call). */
+/*
+ * Fill @iovcnt buffers exactly, however little each read returns (fact 0.1:
+ * never ask for more than is due).
+ */
 static int
 readv_exact(int fd, struct iovec *iov, int iovcnt)
 {
@@ -194,6 +176,14 @@ readv_exact(int fd, struct iovec *iov, int iovcnt)
 		}
 	}
 	return 0;
+}
+
+static int
+read_exact(int fd, uint8_t *out, size_t len)
+{
+	struct iovec iov = {.iov_base = out, .iov_len = len};
+
+	return readv_exact(fd, &iov, 1);
 }
 
 static int
