@@ -37,35 +37,21 @@ op_cache_flush(struct op_cache *c)
 	op_cache_init(c);
 }
 
-unsigned
-op_cache_fds(const struct op_cache *c)
+/* @e holds a socket keyed by @serial for @m's algorithm (any tag length). */
+static bool
+same_key_alg(const struct op_cache_entry *e, int32_t serial, const struct mechanism *m)
 {
-	unsigned n = c->probe >= 0;
-
-	for (int i = 0; i < OP_CACHE_SLOTS; i++)
-		n += c->e[i].fd >= 0;
-	return n;
+	return e->fd >= 0 && e->serial == serial && strcmp(e->alg_type, m->alg_type) == 0 &&
+	       strcmp(e->alg_name, m->alg_name) == 0;
 }
 
 long
 op_cache_key_len(const struct op_cache *c, int32_t serial, const struct mechanism *m)
 {
-	for (int i = 0; i < OP_CACHE_SLOTS; i++) {
-		const struct op_cache_entry *e = &c->e[i];
-
-		if (e->fd >= 0 && serial != 0 && e->serial == serial &&
-		    strcmp(e->alg_type, m->alg_type) == 0 && strcmp(e->alg_name, m->alg_name) == 0)
-			return e->key_len;
-	}
+	for (int i = 0; i < OP_CACHE_SLOTS; i++)
+		if (serial != 0 && same_key_alg(&c->e[i], serial, m))
+			return c->e[i].key_len;
 	return -1;
-}
-
-static bool
-cache_matches(const struct op_cache_entry *e, int32_t serial, const struct mechanism *m,
-	      unsigned authsize)
-{
-	return e->fd >= 0 && e->serial == serial && e->authsize == authsize &&
-	       strcmp(e->alg_type, m->alg_type) == 0 && strcmp(e->alg_name, m->alg_name) == 0;
 }
 
 /*
@@ -81,7 +67,7 @@ cache_take(struct op_cache *c, int32_t serial, const struct mechanism *m, unsign
 	for (int i = 0; i < OP_CACHE_SLOTS; i++) {
 		struct op_cache_entry *e = &c->e[i];
 
-		if (!cache_matches(e, serial, m, authsize))
+		if (!same_key_alg(e, serial, m) || e->authsize != authsize)
 			continue;
 		if (serial != 0) {
 			if (c->probe < 0)

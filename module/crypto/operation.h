@@ -62,8 +62,6 @@ struct op_cache {
 void op_cache_init(struct op_cache *c);
 /* Close every socket of @c; it stays usable (empty). */
 void op_cache_flush(struct op_cache *c);
-/* Descriptors @c holds now (for tests and the benchmark). */
-unsigned op_cache_fds(const struct op_cache *c);
 /*
  * The key length recorded with a warm socket of @m's algorithm keyed by
  * @serial, or -1 when there is none. The value the socket holds is that
